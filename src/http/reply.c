@@ -1,0 +1,173 @@
+#include "http/reply.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/err.h"
+#include "obs/log.h"
+
+/* What each fh_err becomes on the wire. */
+static const struct {
+    int rc;
+    int status;
+    const char *code;
+    const char *message;
+} err_map[] = {
+    {FH_EMALFORMED, 400, "malformed_request", "the request is malformed"},
+    {FH_EUNAUTHORIZED, 401, "unauthorized", "this action needs a known caller"},
+    {FH_EFORBIDDEN, 403, "forbidden", "this belongs to someone else"},
+    {FH_ENOTFOUND, 404, "not_found", "no such resource"},
+    {FH_ECONFLICT, 409, "conflict", "the resource is not in a state that allows this"},
+    {FH_EINVAL, 422, "validation_failed", "the request is invalid"},
+    {FH_EUNAVAILABLE, 503, "service_unavailable", "the database is unavailable; try again shortly"},
+    {FH_ENOMEM, 500, "internal_error", "an internal error occurred"},
+    {FH_EDB, 500, "internal_error", "an internal error occurred"},
+};
+
+static void set_body(http_req_t *req, int status, char *body)
+{
+    free(req->reply_body);
+    req->status = status;
+    req->reply_body = body;
+    req->reply_len = body ? strlen(body) : 0;
+}
+
+/* Serialises root into the reply and drops root. */
+static void set_json(http_req_t *req, int status, json_t *root)
+{
+    char *s = root ? json_dumps(root, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+
+    json_decref(root);
+    if (s == NULL) {
+        static const char oom[] =
+            "{\"status\":\"error\",\"error\":{\"code\":\"internal_error\","
+            "\"message\":\"an internal error occurred\"}}";
+        set_body(req, 500, strdup(oom));
+        req->error_code = "internal_error";
+        return;
+    }
+    set_body(req, status, s);
+}
+
+void http_reply_data(http_req_t *req, int status, json_t *data)
+{
+    if (data == NULL) {
+        http_reply_fh(req, FH_ENOMEM, NULL, NULL);
+        return;
+    }
+    json_t *root = json_object();
+    if (root) {
+        json_object_set_new(root, "status", json_string("success"));
+        json_object_set_new(root, "data", data);
+    } else {
+        json_decref(data);
+    }
+    set_json(req, status, root);
+}
+
+void http_reply_list(http_req_t *req, json_t *items, const page_t *page,
+                     int64_t total)
+{
+    if (items == NULL) {
+        http_reply_fh(req, FH_ENOMEM, NULL, NULL);
+        return;
+    }
+    int64_t pages = (total + page->page_size - 1) / page->page_size;
+    json_t *meta = json_pack("{sI sI sI sI sb sb}",
+                             "page", (json_int_t)page->page,
+                             "page_size", (json_int_t)page->page_size,
+                             "total_items", (json_int_t)total,
+                             "total_pages", (json_int_t)pages,
+                             "has_next", page->page < pages,
+                             "has_previous", page->page > 1);
+    json_t *root = json_pack("{ss so so}", "status", "success",
+                             "items", items, "metadata", meta);
+    set_json(req, 200, root);
+}
+
+void http_reply_error(http_req_t *req, int status, const char *code,
+                      const char *message, const char *field)
+{
+    json_t *err = json_pack("{ss ss}", "code", code, "message", message);
+
+    if (err && field)
+        json_object_set_new(err, "field", json_string(field));
+    json_t *root = json_pack("{ss so ss}", "status", "error", "error", err,
+                             "request_id", req->request_id);
+    set_json(req, status, root);
+    if (req->error_code == NULL)
+        req->error_code = code;
+    if (status >= 500)
+        log_error("request failed", "i:status", (int64_t)status,
+                  "s:code", code);
+    else
+        log_debug("request refused", "i:status", (int64_t)status,
+                  "s:code", code, "s:field", field ? field : "",
+                  "s:reason", message);
+}
+
+void http_reply_fh(http_req_t *req, int rc, const char *message,
+                   const char *field)
+{
+    for (size_t i = 0; i < sizeof(err_map) / sizeof(err_map[0]); i++) {
+        if (err_map[i].rc != rc)
+            continue;
+        if (err_map[i].status >= 500)
+            message = NULL;  /* no internals in a 5xx body */
+        if (rc == FH_EUNAVAILABLE)
+            http_reply_header(req, "Retry-After", "1");
+        http_reply_error(req, err_map[i].status, err_map[i].code,
+                         message ? message : err_map[i].message, field);
+        return;
+    }
+    log_error("unexpected error code", "i:rc", (int64_t)rc);
+    http_reply_error(req, 500, "internal_error", "an internal error occurred",
+                     NULL);
+}
+
+void http_reply_header(http_req_t *req, const char *name, const char *value)
+{
+    for (int i = 0; i < req->nheaders; i++) {
+        if (strcasecmp(req->headers[i].name, name) == 0) {
+            char *v = strdup(value);
+            if (v) {
+                free(req->headers[i].value);
+                req->headers[i].value = v;
+            }
+            return;
+        }
+    }
+    if (req->nheaders >= HTTP_MAX_HEADERS) {
+        log_error("too many reply headers", "s:name", name);
+        return;
+    }
+    char *n = strdup(name), *v = strdup(value);
+    if (n == NULL || v == NULL) {
+        free(n);
+        free(v);
+        return;
+    }
+    req->headers[req->nheaders].name = n;
+    req->headers[req->nheaders].value = v;
+    req->nheaders++;
+}
+
+void http_reply_raw(http_req_t *req, int status, const char *content_type,
+                    const char *body, size_t len)
+{
+    char *copy = malloc(len + 1);
+
+    if (copy == NULL) {
+        http_reply_fh(req, FH_ENOMEM, NULL, NULL);
+        return;
+    }
+    memcpy(copy, body, len);
+    copy[len] = '\0';
+    free(req->reply_body);
+    req->status = status;
+    req->reply_body = copy;
+    req->reply_len = len;
+    http_reply_header(req, "Content-Type", content_type);
+}

@@ -1,0 +1,61 @@
+/* Every route of the API below /api/v1/freelance. A literal segment wins
+ * over a parameter ("/jobs/search" before "/jobs/{id}"). */
+#include "api/api.h"
+#include "http/server.h"
+
+#define B ROUTE_BODY
+#define BO (ROUTE_BODY | ROUTE_BODY_OPTIONAL)
+#define P ROUTE_PRIVATE
+
+const route_t http_routes[] = {
+    {"GET", "/categories", api_categories_list, TIER_LENIENT, CACHE_MARKETPLACE, 0},
+    {"GET", "/skills", api_skills_list, TIER_LENIENT, CACHE_MARKETPLACE, 0},
+
+    {"POST", "/profiles", api_profile_create, TIER_STANDARD, CACHE_NONE, B},
+    {"GET", "/profile/{id}", api_profile_get, TIER_STANDARD, CACHE_PROFILE, 0},
+    {"PATCH", "/profile/{id}", api_profile_update, TIER_STANDARD, CACHE_NONE, B},
+    {"POST", "/profile/{id}/portfolio", api_portfolio_add, TIER_STANDARD,
+     CACHE_NONE, B},
+    {"DELETE", "/profile/{id}/portfolio/{item_id}", api_portfolio_delete,
+     TIER_STANDARD, CACHE_NONE, 0},
+    {"GET", "/freelancers/search", api_freelancers_search, TIER_SEARCH,
+     CACHE_PROFILE, 0},
+
+    {"POST", "/jobs", api_job_create, TIER_STANDARD, CACHE_NONE, B},
+    {"GET", "/jobs/search", api_jobs_search, TIER_SEARCH, CACHE_JOBS, 0},
+    {"GET", "/jobs/{id}", api_job_get, TIER_STANDARD, CACHE_JOBS, 0},
+    {"PATCH", "/jobs/{id}", api_job_update, TIER_STANDARD, CACHE_NONE, B},
+    {"POST", "/jobs/{id}/close", api_job_close, TIER_STANDARD, CACHE_NONE, BO},
+    {"GET", "/jobs/{id}/proposals", api_job_proposals, TIER_STANDARD,
+     CACHE_NONE, P},
+
+    {"POST", "/proposals/create", api_proposal_create, TIER_STANDARD,
+     CACHE_NONE, B},
+    {"POST", "/proposals/{id}/withdraw", api_proposal_withdraw, TIER_STANDARD,
+     CACHE_NONE, BO},
+    {"POST", "/proposals/{id}/accept", api_proposal_accept, TIER_STANDARD,
+     CACHE_NONE, BO},
+    {"POST", "/proposals/{id}/reject", api_proposal_reject, TIER_STANDARD,
+     CACHE_NONE, BO},
+    {"GET", "/proposals/freelancer/{id}", api_proposals_by_freelancer,
+     TIER_STANDARD, CACHE_NONE, P},
+
+    {"GET", "/contracts/freelancer/{id}", api_contracts_by_freelancer,
+     TIER_STANDARD, CACHE_NONE, P},
+    {"GET", "/contracts/{id}", api_contract_get, TIER_STANDARD, CACHE_NONE, P},
+    {"POST", "/contracts/{id}/complete", api_contract_complete, TIER_STANDARD,
+     CACHE_NONE, BO},
+    {"POST", "/contracts/{id}/cancel", api_contract_cancel, TIER_STANDARD,
+     CACHE_NONE, BO},
+    {"POST", "/contracts/{id}/reviews", api_review_create, TIER_STANDARD,
+     CACHE_NONE, B},
+
+    {"GET", "/dashboard/freelancer", api_dashboard_freelancer, TIER_STANDARD,
+     CACHE_DEFAULT, P},
+    {"GET", "/dashboard/client", api_dashboard_client, TIER_STANDARD,
+     CACHE_DEFAULT, P},
+    {"GET", "/analytics/marketplace", api_analytics_marketplace, TIER_STANDARD,
+     CACHE_ANALYTICS, 0},
+};
+
+const size_t http_nroutes = sizeof(http_routes) / sizeof(http_routes[0]);

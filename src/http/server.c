@@ -1,0 +1,417 @@
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "common/err.h"
+#include "common/util.h"
+#include "http/identity.h"
+#include "http/reply.h"
+#include "http/request.h"
+#include "obs/log.h"
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    int port;
+};
+
+static atomic_int inflight;     /* requests between first call and completion */
+static int64_t max_body;        /* MAX_BODY_BYTES */
+
+static http_req_t *req_new(struct MHD_Connection *conn, const char *url,
+                           const char *method);
+static void req_free(http_req_t *req);
+static void route_request(http_req_t *req);
+static void dispatch(http_req_t *req);
+static enum MHD_Result send_reply(http_req_t *req);
+
+/* A client-chosen request id is kept when it is short and plain. */
+static bool request_id_is_sane(const char *s)
+{
+    size_t n = 0;
+
+    for (; s[n]; n++) {
+        char c = s[n];
+        if (n >= HTTP_REQUEST_ID_LEN ||
+            !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+            return false;
+    }
+    return n > 0;
+}
+
+static void request_id_init(http_req_t *req)
+{
+    const char *given = http_header(req, "X-Request-Id");
+    unsigned char raw[8];
+
+    if (given && request_id_is_sane(given)) {
+        snprintf(req->request_id, sizeof(req->request_id), "%s", given);
+        return;
+    }
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2hex(req->request_id, sizeof(req->request_id), raw, sizeof(raw));
+}
+
+static http_req_t *req_new(struct MHD_Connection *conn, const char *url,
+                           const char *method)
+{
+    http_req_t *req = calloc(1, sizeof(*req));
+
+    if (req == NULL)
+        return NULL;
+    req->conn = conn;
+    req->url = url;
+    req->method = method;
+    req->started_ms = fh_mono_ms();
+    request_id_init(req);
+    return req;
+}
+
+static void req_free(http_req_t *req)
+{
+    if (req == NULL)
+        return;
+    if (req->db)
+        db_release(req->db);
+    json_decref(req->json);
+    free(req->body);
+    free(req->reply_body);
+    for (int i = 0; i < req->nheaders; i++) {
+        free(req->headers[i].name);
+        free(req->headers[i].value);
+    }
+    free(req);
+}
+
+static const char *route_name(const http_req_t *req)
+{
+    return req->route ? req->route->path : "unmatched";
+}
+
+/* Finds the route, or sets the 404/405/400 reply. */
+static void route_request(http_req_t *req)
+{
+    size_t base = strlen(HTTP_API_BASE);
+    router_match_t m;
+    char msg[160];
+
+    if (strncmp(req->url, HTTP_API_BASE, base) != 0 ||
+        (req->url[base] != '/' && req->url[base] != '\0')) {
+        http_reply_error(req, 404, "not_found", "no such route", NULL);
+        return;
+    }
+    switch (router_match(http_routes, http_nroutes, req->method,
+                         req->url + base, &m)) {
+    case ROUTER_FOUND:
+        req->route = m.route;
+        memcpy(req->ids, m.ids, sizeof(m.ids));
+        req->nids = m.nids;
+        return;
+    case ROUTER_NOT_FOUND:
+        http_reply_error(req, 404, "not_found", "no such route", NULL);
+        return;
+    case ROUTER_BAD_METHOD:
+        snprintf(msg, sizeof(msg), "%.32s is not allowed here; use %s",
+                 req->method, m.allow);
+        http_reply_header(req, "Allow", m.allow);
+        http_reply_error(req, 405, "method_not_allowed", msg, NULL);
+        return;
+    case ROUTER_BAD_ID:
+        snprintf(msg, sizeof(msg), "%s must be a positive integer",
+                 m.bad_param);
+        http_reply_error(req, 400, "malformed_request", msg, m.bad_param);
+        return;
+    }
+}
+
+static bool content_type_is_json(const char *ct)
+{
+    if (ct == NULL)
+        return false;
+    while (*ct == ' ')
+        ct++;
+    if (strncasecmp(ct, "application/json", 16) != 0)
+        return false;
+    ct += 16;
+    while (*ct == ' ')
+        ct++;
+    return *ct == '\0' || *ct == ';';
+}
+
+/* Checks and parses the body of a route that takes one. Returns 0, or a
+ * negative fh_err with the reply set. */
+static int parse_body(http_req_t *req)
+{
+    unsigned flags = req->route->flags;
+    json_error_t jerr;
+    char msg[256];
+
+    if (!(flags & ROUTE_BODY))
+        return 0;
+    if (req->body_len == 0) {
+        if (flags & ROUTE_BODY_OPTIONAL)
+            return 0;
+        http_reply_error(req, 400, "malformed_request",
+                         "the request needs a JSON object body", NULL);
+        return FH_EMALFORMED;
+    }
+    if (!content_type_is_json(http_header(req, "Content-Type"))) {
+        http_reply_error(req, 415, "unsupported_media_type",
+                         "the body must be sent as application/json", NULL);
+        return FH_EINVAL;
+    }
+    req->json = json_loadb(req->body, req->body_len,
+                           JSON_REJECT_DUPLICATES, &jerr);
+    if (req->json == NULL) {
+        snprintf(msg, sizeof(msg), "malformed JSON at line %d, column %d: %s",
+                 jerr.line, jerr.column, jerr.text);
+        http_reply_error(req, 400, "malformed_json", msg, NULL);
+        return FH_EMALFORMED;
+    }
+    if (!json_is_object(req->json)) {
+        http_reply_error(req, 400, "malformed_request",
+                         "the body must be a JSON object", NULL);
+        return FH_EMALFORMED;
+    }
+    return 0;
+}
+
+static void dispatch(http_req_t *req)
+{
+    if (parse_body(req) < 0)
+        return;
+    if (http_identity_resolve(req) < 0)
+        return;
+    req->route->handler(req);
+    if (req->status == 0) {
+        log_error("handler gave no reply");
+        http_reply_fh(req, FH_EDB, NULL, NULL);
+    }
+}
+
+static enum MHD_Result send_reply(http_req_t *req)
+{
+    struct MHD_Response *resp;
+    bool has_type = false;
+    enum MHD_Result ok;
+
+    resp = MHD_create_response_from_buffer(req->reply_len, req->reply_body,
+                                           MHD_RESPMEM_MUST_FREE);
+    if (resp == NULL)
+        return MHD_NO;
+    req->reply_body = NULL;  /* the response owns it now */
+    for (int i = 0; i < req->nheaders; i++) {
+        MHD_add_response_header(resp, req->headers[i].name,
+                                req->headers[i].value);
+        if (strcasecmp(req->headers[i].name, "Content-Type") == 0)
+            has_type = true;
+    }
+    if (!has_type)
+        MHD_add_response_header(resp, "Content-Type",
+                                "application/json; charset=utf-8");
+    MHD_add_response_header(resp, "X-Request-Id", req->request_id);
+    ok = MHD_queue_response(req->conn, (unsigned)req->status, resp);
+    MHD_destroy_response(resp);
+    req->queued = true;
+    return ok;
+}
+
+static void reply_too_large(http_req_t *req)
+{
+    char msg[96];
+
+    req->body_too_large = true;
+    snprintf(msg, sizeof(msg), "the body must be at most %lld bytes",
+             (long long)max_body);
+    http_reply_error(req, 413, "payload_too_large", msg, NULL);
+}
+
+/* Appends upload data, or replies 413 once the limit is passed. */
+static void take_body(http_req_t *req, const char *data, size_t n)
+{
+    if ((int64_t)(req->body_len + n) > max_body) {
+        reply_too_large(req);
+        return;
+    }
+    if (req->body_len + n + 1 > req->body_cap) {
+        size_t cap = req->body_cap ? req->body_cap * 2 : 1024;
+        while (cap < req->body_len + n + 1)
+            cap *= 2;
+        char *p = realloc(req->body, cap);
+        if (p == NULL) {
+            http_reply_fh(req, FH_ENOMEM, NULL, NULL);
+            return;
+        }
+        req->body = p;
+        req->body_cap = cap;
+    }
+    memcpy(req->body + req->body_len, data, n);
+    req->body_len += n;
+    req->body[req->body_len] = '\0';
+}
+
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn,
+                                 const char *url, const char *method,
+                                 const char *version, const char *upload_data,
+                                 size_t *upload_data_size, void **con_cls)
+{
+    http_req_t *req = *con_cls;
+    enum MHD_Result ok = MHD_YES;
+
+    (void)cls;
+    (void)version;
+    if (req == NULL) {
+        req = req_new(conn, url, method);
+        if (req == NULL)
+            return MHD_NO;
+        *con_cls = req;
+        atomic_fetch_add(&inflight, 1);
+        log_context_set(req->request_id, method, "unmatched");
+        route_request(req);
+        log_context_set(req->request_id, method, route_name(req));
+
+        /* A declared length over the limit is refused before reading. */
+        const char *cl = http_header(req, "Content-Length");
+        int64_t declared;
+        if (cl && (fh_parse_int64(cl, &declared) < 0 || declared > max_body)) {
+            reply_too_large(req);
+            ok = send_reply(req);
+        }
+        log_context_clear();
+        return ok;
+    }
+
+    log_context_set(req->request_id, method, route_name(req));
+    if (*upload_data_size > 0) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (!req->queued) {
+            if (req->status == 0)
+                take_body(req, upload_data, n);
+            /* An early error stops the upload: what is left is discarded. */
+            if (req->status != 0)
+                ok = send_reply(req);
+        }
+    } else if (!req->queued) {
+        if (req->status == 0)
+            dispatch(req);
+        ok = send_reply(req);
+    }
+    log_context_clear();
+    return ok;
+}
+
+static void on_request_completed(void *cls, struct MHD_Connection *conn,
+                                 void **con_cls,
+                                 enum MHD_RequestTerminationCode toe)
+{
+    http_req_t *req = *con_cls;
+
+    (void)cls;
+    (void)conn;
+    if (req == NULL)
+        return;
+    *con_cls = NULL;
+    log_context_set(req->request_id, req->method, route_name(req));
+    log_info("request", "i:status", (int64_t)req->status,
+             "f:dur_ms", fh_mono_ms() - req->started_ms,
+             "i:bytes", (int64_t)req->reply_len,
+             "i:user_id", req->user_id,
+             "b:completed", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
+    log_context_clear();
+    req_free(req);
+    atomic_fetch_sub(&inflight, 1);
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char buf[512];
+
+    (void)cls;
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    buf[strcspn(buf, "\n")] = '\0';
+    log_info("http layer", "s:detail", buf);
+}
+
+int http_server_start(const config_t *cfg, http_server_t **out)
+{
+    struct sockaddr_storage addr;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG | MHD_USE_TURBO;
+    unsigned threads = cfg->threads > 0 ? (unsigned)cfg->threads
+                                        : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+    http_server_t *srv;
+
+    memset(&addr, 0, sizeof(addr));
+    struct sockaddr_in *v4 = (struct sockaddr_in *)&addr;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&addr;
+    if (inet_pton(AF_INET, cfg->host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)cfg->port);
+    } else if (inet_pton(AF_INET6, cfg->host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)cfg->port);
+        flags |= MHD_USE_IPv6;
+    } else {
+        log_error("HOST is not an IPv4 or IPv6 address", "s:host", cfg->host);
+        return FH_EINVAL;
+    }
+    if (threads < 1)
+        threads = 1;
+    max_body = cfg->max_body_bytes;
+
+    srv = calloc(1, sizeof(*srv));
+    if (srv == NULL)
+        return FH_ENOMEM;
+    srv->daemon = MHD_start_daemon(
+        flags, (uint16_t)cfg->port, NULL, NULL, on_access, NULL,
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout_s,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
+        MHD_OPTION_NOTIFY_COMPLETED, on_request_completed, NULL,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+        MHD_OPTION_END);
+    if (srv->daemon == NULL) {
+        log_error("cannot listen", "s:host", cfg->host,
+                  "i:port", (int64_t)cfg->port);
+        free(srv);
+        return FH_EUNAVAILABLE;
+    }
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info ? info->port : cfg->port;
+    *out = srv;
+    return 0;
+}
+
+int http_server_port(const http_server_t *srv)
+{
+    return srv->port;
+}
+
+void http_server_stop(http_server_t *srv, int timeout_s)
+{
+    MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
+    double deadline = fh_mono_ms() + timeout_s * 1000.0;
+
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    while (atomic_load(&inflight) > 0 && fh_mono_ms() < deadline)
+        usleep(10000);
+    if (atomic_load(&inflight) > 0)
+        log_warn("stopping with requests in flight",
+                 "i:requests", (int64_t)atomic_load(&inflight));
+    MHD_stop_daemon(srv->daemon);
+    free(srv);
+}

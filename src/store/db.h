@@ -1,0 +1,91 @@
+/* A thin interface over the database engines: connections, prepared
+ * statements cached per connection, transactions. SQL uses '?' placeholders
+ * numbered from 1 by position. Every function returns 0 or a negative
+ * fh_err unless it says otherwise. */
+#ifndef FH_STORE_DB_H
+#define FH_STORE_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct db db_t;
+typedef struct db_stmt db_stmt_t;
+
+enum db_engine { DB_SQLITE, DB_POSTGRES };
+
+/* Remembers the URL that db_acquire() opens connections to. Call once
+ * before serving. */
+int db_setup(const char *url);
+
+/* Opens a connection of its own, for tools and for the setup of a server.
+ * The caller closes it with db_close(). */
+int db_open(const char *url, db_t **out);
+void db_close(db_t *db);
+
+/* Hands out the connection of the calling thread, opening it on first use.
+ * Release it with db_release() when the request is done. */
+int db_acquire(db_t **out);
+void db_release(db_t *db);
+
+/* Closes every connection db_acquire() opened. Call once the threads that
+ * used them have stopped. */
+void db_teardown(void);
+
+enum db_engine db_engine(const db_t *db);
+
+/* Prepares sql, or takes it from this connection's cache. sql must be a
+ * string with static storage: its address is the cache key. The statement
+ * is reset and its bindings cleared; it stays owned by the connection. */
+int db_prepare(db_t *db, const char *sql, db_stmt_t **out);
+
+/* A name for sql in slow-query logs; optional. */
+void db_stmt_name(db_stmt_t *st, const char *name);
+
+int db_bind_int64(db_stmt_t *st, int idx, int64_t v);
+int db_bind_double(db_stmt_t *st, int idx, double v);
+int db_bind_text(db_stmt_t *st, int idx, const char *s); /* NULL binds NULL */
+int db_bind_null(db_stmt_t *st, int idx);
+
+/* Runs one step: 1 when a row is ready, 0 when done, or a negative fh_err
+ * (FH_ECONFLICT on a unique or check violation, FH_EUNAVAILABLE when the
+ * database is busy or gone). */
+int db_step(db_stmt_t *st);
+
+/* Ends use of the statement so that it holds no read lock. */
+void db_reset(db_stmt_t *st);
+
+/* Runs a statement that returns no rows (or ignores them) to completion
+ * and resets it. */
+int db_run(db_stmt_t *st);
+
+enum db_type { DB_NULL, DB_INT, DB_FLOAT, DB_TEXT };
+
+int db_column_count(db_stmt_t *st);
+enum db_type db_col_type(db_stmt_t *st, int col);
+const char *db_column_name(db_stmt_t *st, int col);
+bool db_col_is_null(db_stmt_t *st, int col);
+int64_t db_col_int64(db_stmt_t *st, int col);
+double db_col_double(db_stmt_t *st, int col);
+/* Valid until the next step or reset of st. */
+const char *db_col_text(db_stmt_t *st, int col);
+
+/* Runs one or more statements with no parameters. */
+int db_exec(db_t *db, const char *sql);
+
+/* Starts a write transaction that holds the write lock from its start,
+ * so that what it reads stays true until it commits. */
+int db_begin(db_t *db);
+/* Starts a read-only snapshot. */
+int db_begin_read(db_t *db);
+int db_commit(db_t *db);
+/* Never fails; safe to call when no transaction is open. */
+void db_rollback(db_t *db);
+
+/* Rows changed by the last statement that ran on db. */
+int64_t db_changes(db_t *db);
+
+/* The engine's last error text, for logs only, never for clients. */
+const char *db_errmsg(db_t *db);
+
+#endif

@@ -1,0 +1,375 @@
+/* The SQLite engine behind db.h: one connection per worker thread, WAL,
+ * foreign keys on, statements prepared once per connection and reused. */
+#include "store/db.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "common/util.h"
+#include "config.h"
+#include "obs/log.h"
+
+#define STMT_SLOTS 256  /* cache slots per connection; a power of two */
+
+struct db_stmt {
+    sqlite3_stmt *st;
+    db_t *db;
+    const char *sql;     /* the cache key: the caller's static string */
+    const char *name;    /* for slow-query logs */
+    double started_ms;   /* monotonic time of the first step; 0 = idle */
+    int64_t rows;        /* rows returned since the first step */
+};
+
+struct db {
+    sqlite3 *conn;
+    db_stmt_t *slots[STMT_SLOTS];
+    int nstmts;
+    db_t *next_thread_db;  /* in the list of per-thread connections */
+};
+
+static char db_url[1024];
+static _Thread_local db_t *thread_db;
+static db_t *thread_dbs;  /* every per-thread connection, for db_teardown */
+static pthread_mutex_t thread_dbs_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int db_setup(const char *url)
+{
+    if (strncmp(url, "sqlite:", 7) != 0) {
+        log_error("unsupported database url", "s:url", "postgresql");
+        return FH_EINVAL;
+    }
+    snprintf(db_url, sizeof(db_url), "%s", url);
+    return 0;
+}
+
+/* Maps an SQLite result code to an fh_err. */
+static int map_rc(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_ROW:
+    case SQLITE_DONE:
+        return 0;
+    case SQLITE_CONSTRAINT:
+        return FH_ECONFLICT;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+        return FH_EUNAVAILABLE;
+    case SQLITE_NOMEM:
+        return FH_ENOMEM;
+    default:
+        return FH_EDB;
+    }
+}
+
+int db_open(const char *url, db_t **out)
+{
+    const char *path;
+    db_t *db;
+    int rc;
+
+    if (strncmp(url, "sqlite:", 7) != 0)
+        return FH_EINVAL;
+    path = url + 7;
+    db = calloc(1, sizeof(*db));
+    if (db == NULL)
+        return FH_ENOMEM;
+    rc = sqlite3_open_v2(path, &db->conn,
+                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                         SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        log_error("database open failed", "s:error",
+                  db->conn ? sqlite3_errmsg(db->conn) : "no memory");
+        sqlite3_close(db->conn);
+        free(db);
+        return FH_EUNAVAILABLE;
+    }
+    sqlite3_busy_timeout(db->conn, 5000);
+    rc = db_exec(db,
+                 "PRAGMA journal_mode=WAL;"
+                 "PRAGMA synchronous=NORMAL;"
+                 "PRAGMA foreign_keys=ON;"
+                 "PRAGMA temp_store=MEMORY;"
+                 "PRAGMA cache_size=-32768;"
+                 "PRAGMA mmap_size=268435456;");
+    if (rc < 0) {
+        db_close(db);
+        return rc;
+    }
+    *out = db;
+    return 0;
+}
+
+void db_close(db_t *db)
+{
+    if (db == NULL)
+        return;
+    for (int i = 0; i < STMT_SLOTS; i++) {
+        if (db->slots[i]) {
+            sqlite3_finalize(db->slots[i]->st);
+            free(db->slots[i]);
+        }
+    }
+    sqlite3_close_v2(db->conn);
+    free(db);
+}
+
+int db_acquire(db_t **out)
+{
+    if (thread_db == NULL) {
+        int rc = db_open(db_url, &thread_db);
+        if (rc < 0)
+            return rc;
+        pthread_mutex_lock(&thread_dbs_lock);
+        thread_db->next_thread_db = thread_dbs;
+        thread_dbs = thread_db;
+        pthread_mutex_unlock(&thread_dbs_lock);
+    }
+    *out = thread_db;
+    return 0;
+}
+
+void db_release(db_t *db)
+{
+    (void)db;  /* the connection stays with its thread */
+}
+
+void db_teardown(void)
+{
+    pthread_mutex_lock(&thread_dbs_lock);
+    while (thread_dbs) {
+        db_t *db = thread_dbs;
+        thread_dbs = db->next_thread_db;
+        db_close(db);
+    }
+    pthread_mutex_unlock(&thread_dbs_lock);
+}
+
+enum db_engine db_engine(const db_t *db)
+{
+    (void)db;
+    return DB_SQLITE;
+}
+
+static size_t slot_of(const char *sql)
+{
+    uintptr_t h = (uintptr_t)sql;
+
+    h ^= h >> 17;
+    h *= 0x9E3779B97F4A7C15ULL;
+    return (size_t)(h >> 40) & (STMT_SLOTS - 1);
+}
+
+int db_prepare(db_t *db, const char *sql, db_stmt_t **out)
+{
+    size_t i = slot_of(sql);
+    db_stmt_t *s;
+
+    for (size_t n = 0; n < STMT_SLOTS; n++, i = (i + 1) & (STMT_SLOTS - 1)) {
+        s = db->slots[i];
+        if (s == NULL)
+            break;
+        if (s->sql == sql) {
+            db_reset(s);
+            sqlite3_clear_bindings(s->st);
+            *out = s;
+            return 0;
+        }
+    }
+    if (db->nstmts >= STMT_SLOTS * 3 / 4) {
+        log_error("statement cache full", "i:slots", (int64_t)STMT_SLOTS);
+        return FH_EDB;
+    }
+    s = calloc(1, sizeof(*s));
+    if (s == NULL)
+        return FH_ENOMEM;
+    int rc = sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                &s->st, NULL);
+    if (rc != SQLITE_OK) {
+        log_error("prepare failed", "s:error", sqlite3_errmsg(db->conn),
+                  "s:sql", sql);
+        free(s);
+        return map_rc(rc) == 0 ? FH_EDB : map_rc(rc);
+    }
+    s->db = db;
+    s->sql = sql;
+    db->slots[i] = s;
+    db->nstmts++;
+    *out = s;
+    return 0;
+}
+
+void db_stmt_name(db_stmt_t *st, const char *name)
+{
+    st->name = name;
+}
+
+int db_bind_int64(db_stmt_t *st, int idx, int64_t v)
+{
+    return map_rc(sqlite3_bind_int64(st->st, idx, v));
+}
+
+int db_bind_double(db_stmt_t *st, int idx, double v)
+{
+    return map_rc(sqlite3_bind_double(st->st, idx, v));
+}
+
+int db_bind_text(db_stmt_t *st, int idx, const char *s)
+{
+    if (s == NULL)
+        return map_rc(sqlite3_bind_null(st->st, idx));
+    return map_rc(sqlite3_bind_text(st->st, idx, s, -1, SQLITE_TRANSIENT));
+}
+
+int db_bind_null(db_stmt_t *st, int idx)
+{
+    return map_rc(sqlite3_bind_null(st->st, idx));
+}
+
+/* Logs the statement when it ran longer than SLOW_QUERY_MS. */
+static void check_slow(db_stmt_t *st)
+{
+    if (st->started_ms == 0)
+        return;
+    double dur = fh_mono_ms() - st->started_ms;
+    if (dur >= fh_config.slow_query_ms && fh_config.slow_query_ms > 0) {
+        char tmpl[161];
+        snprintf(tmpl, sizeof(tmpl), "%s", st->sql);
+        for (char *p = tmpl; *p; p++)
+            if (*p == '\n' || *p == '\t')
+                *p = ' ';
+        log_warn("slow query", "s:stmt", st->name ? st->name : "",
+                 "s:sql", tmpl, "f:dur_ms", dur, "i:rows", st->rows);
+    }
+    st->started_ms = 0;
+    st->rows = 0;
+}
+
+int db_step(db_stmt_t *st)
+{
+    if (st->started_ms == 0)
+        st->started_ms = fh_mono_ms();
+    int rc = sqlite3_step(st->st);
+    if (rc == SQLITE_ROW) {
+        st->rows++;
+        return 1;
+    }
+    check_slow(st);
+    if (rc == SQLITE_DONE)
+        return 0;
+    int err = map_rc(sqlite3_extended_errcode(st->db->conn));
+    if (err != FH_ECONFLICT)
+        log_warn("statement failed", "s:stmt", st->name ? st->name : "",
+                 "s:error", sqlite3_errmsg(st->db->conn));
+    return err == 0 ? FH_EDB : err;
+}
+
+void db_reset(db_stmt_t *st)
+{
+    check_slow(st);
+    sqlite3_reset(st->st);
+}
+
+int db_run(db_stmt_t *st)
+{
+    int rc;
+
+    while ((rc = db_step(st)) == 1)
+        ;
+    sqlite3_reset(st->st);
+    return rc;
+}
+
+int db_column_count(db_stmt_t *st)
+{
+    return sqlite3_column_count(st->st);
+}
+
+const char *db_column_name(db_stmt_t *st, int col)
+{
+    return sqlite3_column_name(st->st, col);
+}
+
+enum db_type db_col_type(db_stmt_t *st, int col)
+{
+    switch (sqlite3_column_type(st->st, col)) {
+    case SQLITE_INTEGER: return DB_INT;
+    case SQLITE_FLOAT:   return DB_FLOAT;
+    case SQLITE_NULL:    return DB_NULL;
+    default:             return DB_TEXT;
+    }
+}
+
+bool db_col_is_null(db_stmt_t *st, int col)
+{
+    return sqlite3_column_type(st->st, col) == SQLITE_NULL;
+}
+
+int64_t db_col_int64(db_stmt_t *st, int col)
+{
+    return sqlite3_column_int64(st->st, col);
+}
+
+double db_col_double(db_stmt_t *st, int col)
+{
+    return sqlite3_column_double(st->st, col);
+}
+
+const char *db_col_text(db_stmt_t *st, int col)
+{
+    return (const char *)sqlite3_column_text(st->st, col);
+}
+
+int db_exec(db_t *db, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db->conn, sql, NULL, NULL, &msg);
+
+    if (rc != SQLITE_OK) {
+        log_warn("exec failed", "s:error", msg ? msg : sqlite3_errstr(rc));
+        sqlite3_free(msg);
+        rc = map_rc(rc);
+        return rc == 0 ? FH_EDB : rc;
+    }
+    return 0;
+}
+
+int db_begin(db_t *db)
+{
+    return db_exec(db, "BEGIN IMMEDIATE");
+}
+
+int db_begin_read(db_t *db)
+{
+    return db_exec(db, "BEGIN");
+}
+
+int db_commit(db_t *db)
+{
+    return db_exec(db, "COMMIT");
+}
+
+void db_rollback(db_t *db)
+{
+    if (!sqlite3_get_autocommit(db->conn))
+        sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int64_t db_changes(db_t *db)
+{
+    return sqlite3_changes64(db->conn);
+}
+
+const char *db_errmsg(db_t *db)
+{
+    return sqlite3_errmsg(db->conn);
+}

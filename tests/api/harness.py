@@ -1,0 +1,374 @@
+"""Starts the real freelance-hub binary on 127.0.0.1 with a temporary
+database and speaks HTTP to it. Every API test file builds on this.
+
+    from harness import Server, ApiTest, main
+
+    class JobsTest(ApiTest):
+        def test_create(self):
+            c = self.srv.client()
+            r = self.srv.post("/jobs", {...}, user=c)
+            self.assertStatus(r, 201)
+
+    if __name__ == "__main__":
+        main()
+"""
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+BASE = "/api/v1/freelance"
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE_DIR = os.environ.get("FH_SOURCE_DIR", os.path.dirname(os.path.dirname(HERE)))
+BIN = os.environ.get("FH_BIN", os.path.join(SOURCE_DIR, "build", "freelance-hub"))
+SHARED_DATA = os.environ.get(
+    "FH_SHARED_DATA", os.path.join(os.path.dirname(SOURCE_DIR), "shared", "data"))
+
+
+class Response:
+    """status, headers (lower-case names), body bytes, and .json when the
+    body parses."""
+
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        try:
+            self.json = json.loads(body) if body else None
+        except ValueError:
+            self.json = None
+
+    @property
+    def data(self):
+        return self.json["data"]
+
+    @property
+    def items(self):
+        return self.json["items"]
+
+    @property
+    def meta(self):
+        return self.json["metadata"]
+
+    def header(self, name):
+        return self.headers.get(name.lower())
+
+    def __repr__(self):
+        return "<%d %s>" % (self.status, self.body[:300])
+
+
+class User:
+    """A user the tests act as. profile_id is set for freelancers with a
+    profile."""
+
+    def __init__(self, user_id, role, name, email):
+        self.id = user_id
+        self.role = role
+        self.name = name
+        self.email = email
+        self.profile_id = None
+
+    def headers(self):
+        return {"X-User-Id": str(self.id)}
+
+
+class Server:
+    """One freelance-hub process with its own database and log file."""
+
+    def __init__(self, env=None, db_url=None):
+        self.dir = tempfile.mkdtemp(prefix="fh-test-")
+        self.db_url = db_url or "sqlite:" + os.path.join(self.dir, "test.db")
+        self.log_path = os.path.join(self.dir, "server.log")
+        self.env = dict(os.environ)
+        self.env.update({
+            "HOST": "127.0.0.1", "PORT": "0", "DATABASE_URL": self.db_url,
+            "LOG_FILE": self.log_path, "LOG_LEVEL": "info", "THREADS": "4",
+            "RATE_LIMIT_ENABLED": "false",
+        })
+        self.env.update(env or {})
+        self.proc = None
+        self.port = None
+        self.conn = None
+        self._counter = 0
+
+    # ---- life cycle ----
+    def start(self, timeout=10):
+        self.proc = subprocess.Popen([BIN, "serve"], env=self.env,
+                                     stdout=subprocess.DEVNULL,
+                                     stderr=open(os.path.join(self.dir, "stderr"), "w"))
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("server exited: " + self.read_file("stderr") +
+                                   self.log())
+            for line in self.log().splitlines():
+                if "msg=listening" in line or '"msg":"listening"' in line:
+                    for part in line.replace(",", " ").split():
+                        if part.startswith("port=") or part.startswith('"port":'):
+                            self.port = int(part.split("=")[-1].split(":")[-1].strip('}"'))
+                    return self
+            time.sleep(0.02)
+        raise RuntimeError("server did not start: " + self.log())
+
+    def stop(self, expect_code=0):
+        if self.conn:
+            self.conn.close()
+            self.conn = None
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                code = self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                raise AssertionError("server did not stop on SIGTERM")
+            if expect_code is not None and code != expect_code:
+                raise AssertionError("server exited with %d: %s" %
+                                     (code, self.read_file("stderr")))
+        self.proc = None
+
+    def cleanup(self):
+        self.stop(expect_code=None)
+        if os.environ.get("FH_KEEP_TEST_DIRS") is None:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def read_file(self, name):
+        try:
+            with open(os.path.join(self.dir, name), errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def log(self):
+        return self.read_file("server.log")
+
+    def cli(self, *args, input=None, check=True):
+        """Runs the binary with this server's settings; returns the
+        CompletedProcess."""
+        p = subprocess.run([BIN] + list(args), env=self.env, input=input,
+                           capture_output=True, text=True, timeout=600)
+        if check and p.returncode != 0:
+            raise AssertionError("%s failed (%d): %s" % (args, p.returncode, p.stderr))
+        return p
+
+    # ---- HTTP ----
+    def request(self, method, path, body=None, user=None, headers=None,
+                raw=None, base=True):
+        """Sends one request over a kept-alive connection. body is encoded as
+        JSON; raw bytes are sent as they are."""
+        hdrs = {}
+        if user is not None:
+            hdrs.update(user.headers())
+        if body is not None:
+            raw = json.dumps(body).encode()
+            hdrs["Content-Type"] = "application/json"
+        hdrs.update(headers or {})
+        url = (BASE + path) if base else path
+        for attempt in range(2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            try:
+                self.conn.request(method, url, body=raw, headers=hdrs)
+                r = self.conn.getresponse()
+                data = r.read()
+                resp = Response(r.status, {k.lower(): v for k, v in r.getheaders()}, data)
+                if r.will_close:
+                    self.conn.close()
+                    self.conn = None
+                return resp
+            except (http.client.RemoteDisconnected, ConnectionResetError,
+                    BrokenPipeError, http.client.CannotSendRequest):
+                self.conn.close()
+                self.conn = None
+                if attempt == 1:
+                    raise
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.request("POST", path, body, **kw)
+
+    def patch(self, path, body=None, **kw):
+        return self.request("PATCH", path, body, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    # ---- fixtures through the public interfaces ----
+    def _unique(self, prefix):
+        self._counter += 1
+        return "%s%d_%d" % (prefix, os.getpid(), self._counter)
+
+    def user(self, role, name=None, country=None):
+        """A new user of role, created with the command-line tool."""
+        tag = self._unique(role)
+        name = name or tag.capitalize()
+        email = tag + "@example.test"
+        args = ["user", "add", "--role", role, "--email", email, "--name", name]
+        if country:
+            args += ["--country", country]
+        out = self.cli(*args).stdout
+        return User(json.loads(out)["id"], role, name, email)
+
+    def client(self, **kw):
+        return self.user("client", **kw)
+
+    def freelancer(self, profile=True, **fields):
+        """A new freelancer; with profile=True it also gets a profile, whose
+        fields may be overridden."""
+        u = self.user("freelancer")
+        if profile:
+            body = {"title": "Developer " + u.name, "hourly_rate_cents": 5000,
+                    "skills": ["Python"]}
+            body.update(fields)
+            r = self.post("/profiles", body, user=u)
+            if r.status != 201:
+                raise AssertionError("profile creation failed: %r" % r)
+            u.profile_id = r.data["id"]
+        return u
+
+    def job(self, client, **fields):
+        """A new open job of client; fields override the defaults."""
+        body = {"title": "Build a thing " + self._unique("j"),
+                "description": "A job for tests.", "budget_type": "fixed",
+                "budget_min_cents": 50000, "budget_max_cents": 50000,
+                "skills": ["Python"]}
+        body.update(fields)
+        r = self.post("/jobs", body, user=client)
+        if r.status != 201:
+            raise AssertionError("job creation failed: %r" % r)
+        return r.data
+
+    def proposal(self, freelancer, job_id, **fields):
+        body = {"job_posting_id": job_id,
+                "cover_letter": "I can do this well and on time.",
+                "bid_amount_cents": 45000, "estimated_duration_days": 10}
+        body.update(fields)
+        r = self.post("/proposals/create", body, user=freelancer)
+        if r.status != 201:
+            raise AssertionError("proposal creation failed: %r" % r)
+        return r.data
+
+    def contract(self, client=None, freelancer=None, **job_fields):
+        """An active contract: a job of client, a proposal of freelancer,
+        accepted. Returns (contract, job, proposal, client, freelancer)."""
+        client = client or self.client()
+        freelancer = freelancer or self.freelancer()
+        job = self.job(client, **job_fields)
+        prop = self.proposal(freelancer, job["id"])
+        r = self.post("/proposals/%d/accept" % prop["id"], user=client)
+        if r.status not in (200, 201):
+            raise AssertionError("accept failed: %r" % r)
+        return r.data, job, prop, client, freelancer
+
+
+def raw_http(port, data, read_timeout=5.0, shutdown_write=False):
+    """Sends raw bytes on a new connection and returns all bytes read until
+    the server closes or read_timeout passes without data."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=read_timeout)
+    try:
+        if data:
+            s.sendall(data)
+        if shutdown_write:
+            s.shutdown(socket.SHUT_WR)
+        chunks = []
+        while True:
+            try:
+                b = s.recv(65536)
+            except socket.timeout:
+                break
+            except ConnectionResetError:
+                break
+            if not b:
+                break
+            chunks.append(b)
+        return b"".join(chunks)
+    finally:
+        s.close()
+
+
+class ApiTest(unittest.TestCase):
+    """Starts one server per test class (override server_env for settings)."""
+    server_env = {}
+    srv = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = Server(env=cls.server_env).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.srv:
+            try:
+                cls.srv.stop()
+                cls.check_log_clean(cls.srv)
+            finally:
+                cls.srv.cleanup()
+
+    @staticmethod
+    def check_log_clean(srv):
+        """A run may log client mistakes, never a server fault or sanitizer
+        report."""
+        bad = [l for l in srv.log().splitlines()
+               if "level=error" in l or '"level":"error"' in l]
+        stderr = srv.read_file("stderr")
+        if "Sanitizer" in stderr or "runtime error" in stderr:
+            raise AssertionError("sanitizer report:\n" + stderr[-4000:])
+        if bad:
+            raise AssertionError("server logged errors:\n" + "\n".join(bad[:20]))
+
+    def assertStatus(self, resp, status, code=None, field=None):
+        if isinstance(status, int):
+            status = (status,)
+        self.assertIn(resp.status, status, resp)
+        ctype = resp.header("content-type") or ""
+        if resp.body:
+            self.assertTrue(ctype.startswith("application/json"), resp.headers)
+            self.assertIsNotNone(resp.json, resp)
+        if resp.status >= 400 and resp.json is not None:
+            self.assertEqual(resp.json["status"], "error", resp)
+            self.assertIn("message", resp.json["error"], resp)
+            self.assertEqual(resp.json["request_id"], resp.header("x-request-id"))
+            if code:
+                self.assertEqual(resp.json["error"]["code"], code, resp)
+            if field:
+                self.assertEqual(resp.json["error"].get("field"), field, resp)
+        return resp
+
+    def walk(self, path, page_size, user=None):
+        """Concatenates every page of a list; checks the metadata of each."""
+        sep = "&" if "?" in path else "?"
+        out, page = [], 1
+        while True:
+            r = self.srv.get("%s%spage=%d&page_size=%d" % (path, sep, page, page_size),
+                             user=user)
+            self.assertStatus(r, 200)
+            m = r.meta
+            self.assertEqual(m["page"], page)
+            self.assertEqual(m["page_size"], page_size)
+            self.assertEqual(m["total_pages"],
+                             (m["total_items"] + page_size - 1) // page_size)
+            out.extend(r.items)
+            if not m["has_next"]:
+                self.assertEqual(len(out), m["total_items"])
+                return out
+            page += 1
+            self.assertLessEqual(page, 100000)
+
+
+def main():
+    """Runs the calling module's tests; prints 'N passed, N failed'."""
+    prog = unittest.main(module="__main__", exit=False, verbosity=2)
+    res = prog.result
+    failed = len(res.failures) + len(res.errors)
+    skipped = len(res.skipped)
+    passed = res.testsRun - failed - skipped
+    print("%d passed, %d failed, %d skipped" % (passed, failed, skipped))
+    sys.exit(1 if failed or res.testsRun == 0 else 0)
