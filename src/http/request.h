@@ -38,6 +38,7 @@ struct http_req {
     size_t body_len;
     size_t body_cap;
     bool body_too_large;        /* more than MAX_BODY_BYTES arrived */
+    size_t drained;             /* body bytes discarded after a refusal */
     json_t *json;               /* the parsed body object, or NULL */
 
     /* The caller, once identified; 0 and ROLE_NONE when anonymous. */

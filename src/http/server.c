@@ -23,6 +23,10 @@ struct http_server {
     int port;
 };
 
+/* Bytes of a refused body read and thrown away before the connection is
+ * dropped instead. */
+#define HTTP_DRAIN_MAX ((size_t)128 << 20)
+
 static atomic_int inflight;     /* requests between first call and completion */
 static int64_t max_body;        /* MAX_BODY_BYTES */
 
@@ -170,7 +174,7 @@ static int parse_body(http_req_t *req)
         return FH_EINVAL;
     }
     req->json = json_loadb(req->body, req->body_len,
-                           JSON_REJECT_DUPLICATES, &jerr);
+                           JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     if (req->json == NULL) {
         snprintf(msg, sizeof(msg), "malformed JSON at line %d, column %d: %s",
                  jerr.line, jerr.column, jerr.text);
@@ -233,6 +237,7 @@ static void reply_too_large(http_req_t *req)
     snprintf(msg, sizeof(msg), "the body must be at most %lld bytes",
              (long long)max_body);
     http_reply_error(req, 413, "payload_too_large", msg, NULL);
+    http_reply_header(req, "Connection", "close");
 }
 
 /* Appends upload data, or replies 413 once the limit is passed. */
@@ -279,10 +284,17 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn,
         route_request(req);
         log_context_set(req->request_id, method, route_name(req));
 
-        /* A declared length over the limit is refused before reading. */
+        /* A declared length over the limit is refused before reading,
+         * and so are two length headers that could disagree. */
         const char *cl = http_header(req, "Content-Length");
         int64_t declared;
-        if (cl && (fh_parse_int64(cl, &declared) < 0 || declared > max_body)) {
+        if (cl && http_header(req, "Transfer-Encoding")) {
+            http_reply_error(req, 400, "malformed_request",
+                             "send either Content-Length or "
+                             "Transfer-Encoding, not both", NULL);
+            ok = send_reply(req);
+        } else if (cl && (fh_parse_int64(cl, &declared) < 0 ||
+                          declared > max_body)) {
             reply_too_large(req);
             ok = send_reply(req);
         }
@@ -294,12 +306,18 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn,
     if (*upload_data_size > 0) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
-        if (!req->queued) {
-            if (req->status == 0)
-                take_body(req, upload_data, n);
-            /* An early error stops the upload: what is left is discarded. */
-            if (req->status != 0)
-                ok = send_reply(req);
+        if (req->status == 0) {
+            take_body(req, upload_data, n);
+        } else {
+            /* The answer is decided (413, 404, ...), but libmicrohttpd
+             * sends it only once the body is read: drain at no memory
+             * cost, and drop a client that keeps sending past the cap. */
+            req->drained += n;
+            if (req->drained > HTTP_DRAIN_MAX) {
+                log_info("client kept sending after a refusal; closing",
+                         "i:bytes", (int64_t)req->drained);
+                ok = MHD_NO;
+            }
         }
     } else if (!req->queued) {
         if (req->status == 0)
