@@ -6,7 +6,7 @@ import socket
 import threading
 import time
 
-from harness import ApiTest, BASE, main, raw_http
+from harness import ApiTest, BASE, Server, main, raw_http
 
 ROUTES_GET = ["/categories", "/skills", "/profile/1", "/jobs/search",
               "/dashboard/freelancer", "/analytics/marketplace"]
@@ -259,6 +259,61 @@ class BodyTest(ApiTest):
                            ("GET %s%s HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
                             "Content-Length: %d\r\n\r\n" % (BASE, path, len(big))).encode() + big)
             self.assertIn(status_of(raw), (404, 413), raw[:200])
+
+
+class ShutdownTest(ApiTest):
+    def test_sigterm_under_load_cuts_no_request_off(self):
+        import http.client
+        import signal
+        srv = Server().start()
+        try:
+            stop = threading.Event()
+            results = {"ok": 0, "bad": []}
+            lock = threading.Lock()
+
+            def worker():
+                conn = None
+                while not stop.is_set():
+                    try:
+                        if conn is None:
+                            conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+                        conn.request("GET", BASE + "/categories")
+                        r = conn.getresponse()
+                        body = r.read()
+                        json.loads(body)
+                        with lock:
+                            results["ok"] += 1
+                        if r.will_close:
+                            conn.close()
+                            conn = None
+                    except (ConnectionRefusedError, http.client.RemoteDisconnected,
+                            BrokenPipeError, ConnectionResetError):
+                        # Refused or closed between requests: nothing was cut.
+                        if conn:
+                            conn.close()
+                        conn = None
+                        if srv.proc.poll() is not None:
+                            return
+                    except Exception as e:  # a partial answer would land here
+                        with lock:
+                            results["bad"].append(repr(e))
+                        return
+
+            threads = [threading.Thread(target=worker) for _ in range(8)]
+            for t in threads:
+                t.start()
+            time.sleep(1.0)
+            srv.proc.send_signal(signal.SIGTERM)
+            code = srv.proc.wait(15)
+            stop.set()
+            for t in threads:
+                t.join(10)
+            self.assertEqual(code, 0)
+            self.assertEqual(results["bad"], [])
+            self.assertGreater(results["ok"], 100)
+            self.assertIn("msg=stopped", srv.log())
+        finally:
+            srv.cleanup()
 
 
 if __name__ == "__main__":
