@@ -32,6 +32,7 @@ struct http_req {
     int nids;
     double started_ms;          /* monotonic */
     char request_id[HTTP_REQUEST_ID_LEN + 1];
+    char client[48];            /* the peer's address as text */
 
     /* The body, as received. */
     char *body;

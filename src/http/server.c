@@ -17,6 +17,7 @@
 #include "http/reply.h"
 #include "http/request.h"
 #include "obs/log.h"
+#include "obs/metrics.h"
 
 struct http_server {
     struct MHD_Daemon *daemon;
@@ -66,6 +67,22 @@ static void request_id_init(http_req_t *req)
     sodium_bin2hex(req->request_id, sizeof(req->request_id), raw, sizeof(raw));
 }
 
+/* The peer's address as text, for logs and, later, rate limits. */
+static void client_address(http_req_t *req)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = info ? info->client_addr : NULL;
+
+    req->client[0] = '\0';
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+                  req->client, sizeof(req->client));
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+                  req->client, sizeof(req->client));
+}
+
 static http_req_t *req_new(struct MHD_Connection *conn, const char *url,
                            const char *method)
 {
@@ -78,6 +95,7 @@ static http_req_t *req_new(struct MHD_Connection *conn, const char *url,
     req->method = method;
     req->started_ms = fh_mono_ms();
     request_id_init(req);
+    client_address(req);
     return req;
 }
 
@@ -97,6 +115,17 @@ static void req_free(http_req_t *req)
     free(req);
 }
 
+/* The route's index for metrics: API routes first, then root routes, then
+ * one slot for unmatched requests. */
+static size_t route_index(const http_req_t *req)
+{
+    if (req->route == NULL)
+        return http_nroutes + http_nroot_routes;
+    if (req->route >= http_routes && req->route < http_routes + http_nroutes)
+        return (size_t)(req->route - http_routes);
+    return http_nroutes + (size_t)(req->route - http_root_routes);
+}
+
 static const char *route_name(const http_req_t *req)
 {
     return req->route ? req->route->path : "unmatched";
@@ -109,13 +138,17 @@ static void route_request(http_req_t *req)
     router_match_t m;
     char msg[160];
 
+    const route_t *table = http_routes;
+    size_t n = http_nroutes;
+    const char *path = req->url + base;
+
     if (strncmp(req->url, HTTP_API_BASE, base) != 0 ||
         (req->url[base] != '/' && req->url[base] != '\0')) {
-        http_reply_error(req, 404, "not_found", "no such route", NULL);
-        return;
+        table = http_root_routes;
+        n = http_nroot_routes;
+        path = req->url;
     }
-    switch (router_match(http_routes, http_nroutes, req->method,
-                         req->url + base, &m)) {
+    switch (router_match(table, n, req->method, path, &m)) {
     case ROUTER_FOUND:
         req->route = m.route;
         memcpy(req->ids, m.ids, sizeof(m.ids));
@@ -343,11 +376,19 @@ static void on_request_completed(void *cls, struct MHD_Connection *conn,
         return;
     *con_cls = NULL;
     log_context_set(req->request_id, req->method, route_name(req));
-    log_info("request", "i:status", (int64_t)req->status,
-             "f:dur_ms", fh_mono_ms() - req->started_ms,
-             "i:bytes", (int64_t)req->reply_len,
-             "i:user_id", req->user_id,
-             "b:completed", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
+    double dur = fh_mono_ms() - req->started_ms;
+    bool quiet = req->route && req->route->tier == TIER_NONE;
+    metrics_request(route_index(req), req->status, dur);
+    log_event(quiet ? LOG_DEBUG : LOG_INFO, "request",
+              "i:status", (int64_t)req->status, "f:dur_ms", dur,
+              "i:bytes", (int64_t)req->reply_len,
+              "s:client", req->client,
+              "i:user_id", req->user_id,
+              "b:completed", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK,
+              (const char *)NULL);
+    if (fh_config.slow_request_ms > 0 && dur >= fh_config.slow_request_ms)
+        log_warn("slow request", "i:status", (int64_t)req->status,
+                 "f:dur_ms", dur);
     log_context_clear();
     req_free(req);
     atomic_fetch_sub(&inflight, 1);
@@ -367,6 +408,22 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     vsnprintf(buf, sizeof(buf), fmt, ap);
     buf[strcspn(buf, "\n")] = '\0';
     log_info("http layer", "s:detail", buf);
+}
+
+static int metrics_routes_init(void)
+{
+    static const char *methods[64], *names[64];
+    size_t n = 0;
+
+    for (size_t i = 0; i < http_nroutes && n < 64; i++, n++) {
+        methods[n] = http_routes[i].method;
+        names[n] = http_routes[i].path;
+    }
+    for (size_t i = 0; i < http_nroot_routes && n < 64; i++, n++) {
+        methods[n] = http_root_routes[i].method;
+        names[n] = http_root_routes[i].path;
+    }
+    return metrics_init(methods, names, n);
 }
 
 int http_server_start(const config_t *cfg, http_server_t **out)
@@ -397,8 +454,10 @@ int http_server_start(const config_t *cfg, http_server_t **out)
     max_body = cfg->max_body_bytes;
 
     srv = calloc(1, sizeof(*srv));
-    if (srv == NULL)
+    if (srv == NULL || metrics_routes_init() < 0) {
+        free(srv);
         return FH_ENOMEM;
+    }
     srv->daemon = MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, on_access, NULL,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
@@ -463,5 +522,6 @@ void http_server_stop(http_server_t *srv, int timeout_s)
         log_warn("stopping with requests in flight",
                  "i:requests", (int64_t)atomic_load(&inflight));
     MHD_stop_daemon(srv->daemon);
+    metrics_cleanup();
     free(srv);
 }
