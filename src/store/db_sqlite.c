@@ -244,7 +244,7 @@ static void check_slow(db_stmt_t *st)
         return;
     double dur = fh_mono_ms() - st->started_ms;
     metrics_db_query(dur);
-    if (dur >= fh_config.slow_query_ms && fh_config.slow_query_ms > 0) {
+    if (dur >= fh_config.slow_query_ms) {  /* 0 logs every statement */
         char tmpl[161];
         snprintf(tmpl, sizeof(tmpl), "%s", st->sql);
         for (char *p = tmpl; *p; p++)
