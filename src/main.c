@@ -3,6 +3,7 @@
  *   migrate    bring the database schema up to date
  *   seed       fill an empty database with a demo marketplace
  *   import     load the real data sets
+ *   maintain   analyse, optimise and check the database
  *   user add   create a user from the command line */
 #include <errno.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include "http/server.h"
 #include "obs/log.h"
 #include "store/db.h"
+#include "store/maintain.h"
 #include "store/migrate.h"
 #include "store/users.h"
 #include "tools/tools.h"
@@ -30,6 +32,7 @@ static void usage(FILE *to)
         "       freelance-hub migrate\n"
         "       freelance-hub seed --jobs N [--freelancers N] [--clients N] [--seed S]\n"
         "       freelance-hub import [DIR]\n"
+        "       freelance-hub maintain [--vacuum]\n"
         "       freelance-hub user add --role R --email E --name N [--country C]\n"
         "Every setting is also read from the environment (PORT, DATABASE_URL, ...);\n"
         "see the README for the list.\n");
@@ -117,6 +120,25 @@ static int run_serve(const config_t *cfg)
     db_teardown();
     log_info("stopped");
     return 0;
+}
+
+static int run_maintain(const config_t *cfg, int argc, char **argv)
+{
+    bool vacuum = false;
+    db_t *db;
+
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--vacuum") != 0) {
+            fprintf(stderr, "maintain: unknown option %s\n", argv[i]);
+            return 2;
+        }
+        vacuum = true;
+    }
+    if (run_migrate(cfg, true) != 0 || db_open(cfg->database_url, &db) < 0)
+        return 1;
+    int rc = store_maintain(db, vacuum, stdout);
+    db_close(db);
+    return rc == 0 ? 0 : 1;
 }
 
 /* freelance-hub user add --role R --email E --name N [--country C] */
@@ -220,6 +242,8 @@ int main(int argc, char **argv)
         code = run_migrate(&fh_config, true);
         if (code == 0)
             code = import_main(&fh_config, nrest, rest_argv);
+    } else if (strcmp(cmd, "maintain") == 0) {
+        code = run_maintain(&fh_config, nrest, rest_argv);
     } else if (strcmp(cmd, "user") == 0) {
         code = run_user(&fh_config, nrest, rest_argv);
     } else {

@@ -102,4 +102,9 @@ void api_dashboard_freelancer(http_req_t *req);
 void api_dashboard_client(http_req_t *req);
 void api_analytics_marketplace(http_req_t *req);
 
+/* ---- operations (health.c) ---- */
+void api_healthz(http_req_t *req);
+void api_readyz(http_req_t *req);
+void api_metrics(http_req_t *req);
+
 #endif

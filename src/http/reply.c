@@ -99,7 +99,9 @@ void http_reply_error(http_req_t *req, int status, const char *code,
     set_json(req, status, root);
     if (req->error_code == NULL)
         req->error_code = code;
-    if (status >= 500)
+    if (status == 503)
+        log_warn("service unavailable", "s:code", code);
+    else if (status >= 500)
         log_error("request failed", "i:status", (int64_t)status,
                   "s:code", code);
     else

@@ -32,12 +32,14 @@ struct http_req {
     int nids;
     double started_ms;          /* monotonic */
     char request_id[HTTP_REQUEST_ID_LEN + 1];
+    char client[48];            /* the peer's address as text */
 
     /* The body, as received. */
     char *body;
     size_t body_len;
     size_t body_cap;
     bool body_too_large;        /* more than MAX_BODY_BYTES arrived */
+    size_t drained;             /* body bytes discarded after a refusal */
     json_t *json;               /* the parsed body object, or NULL */
 
     /* The caller, once identified; 0 and ROLE_NONE when anonymous. */

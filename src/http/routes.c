@@ -59,3 +59,12 @@ const route_t http_routes[] = {
 };
 
 const size_t http_nroutes = sizeof(http_routes) / sizeof(http_routes[0]);
+
+const route_t http_root_routes[] = {
+    {"GET", "/healthz", api_healthz, TIER_NONE, CACHE_NONE, 0},
+    {"GET", "/readyz", api_readyz, TIER_NONE, CACHE_NONE, 0},
+    {"GET", "/metrics", api_metrics, TIER_NONE, CACHE_NONE, 0},
+};
+
+const size_t http_nroot_routes =
+    sizeof(http_root_routes) / sizeof(http_root_routes[0]);

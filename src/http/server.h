@@ -10,9 +10,12 @@
 
 #define HTTP_API_BASE "/api/v1/freelance"
 
-/* The API's routes, defined in routes.c. */
+/* The API's routes below HTTP_API_BASE, and the operational ones at the
+ * root (/healthz, /readyz, /metrics), defined in routes.c. */
 extern const route_t http_routes[];
 extern const size_t http_nroutes;
+extern const route_t http_root_routes[];
+extern const size_t http_nroot_routes;
 
 typedef struct http_server http_server_t;
 

@@ -82,6 +82,10 @@ int db_commit(db_t *db);
 /* Never fails; safe to call when no transaction is open. */
 void db_rollback(db_t *db);
 
+/* Checks that the database answers: 0, or FH_EUNAVAILABLE. For SQLite the
+ * file must also still be where DATABASE_URL says. */
+int db_ping(db_t *db);
+
 /* Rows changed by the last statement that ran on db. */
 int64_t db_changes(db_t *db);
 

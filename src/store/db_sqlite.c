@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/err.h"
 #include "common/util.h"
 #include "config.h"
 #include "obs/log.h"
+#include "obs/metrics.h"
 
 #define STMT_SLOTS 256  /* cache slots per connection; a power of two */
 
@@ -241,7 +243,8 @@ static void check_slow(db_stmt_t *st)
     if (st->started_ms == 0)
         return;
     double dur = fh_mono_ms() - st->started_ms;
-    if (dur >= fh_config.slow_query_ms && fh_config.slow_query_ms > 0) {
+    metrics_db_query(dur);
+    if (dur >= fh_config.slow_query_ms) {  /* 0 logs every statement */
         char tmpl[161];
         snprintf(tmpl, sizeof(tmpl), "%s", st->sql);
         for (char *p = tmpl; *p; p++)
@@ -362,6 +365,18 @@ void db_rollback(db_t *db)
 {
     if (!sqlite3_get_autocommit(db->conn))
         sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int db_ping(db_t *db)
+{
+    const char *path = sqlite3_db_filename(db->conn, "main");
+    struct stat sb;
+
+    if (path && path[0] && stat(path, &sb) != 0)
+        return FH_EUNAVAILABLE;
+    if (sqlite3_exec(db->conn, "SELECT 1", NULL, NULL, NULL) != SQLITE_OK)
+        return FH_EUNAVAILABLE;
+    return 0;
 }
 
 int64_t db_changes(db_t *db)

@@ -100,9 +100,9 @@ class Server:
 
     # ---- life cycle ----
     def start(self, timeout=10):
+        self._stderr = open(os.path.join(self.dir, "stderr"), "w")
         self.proc = subprocess.Popen([BIN, "serve"], env=self.env,
-                                     stdout=subprocess.DEVNULL,
-                                     stderr=open(os.path.join(self.dir, "stderr"), "w"))
+                                     stdout=subprocess.DEVNULL, stderr=self._stderr)
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -128,6 +128,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 raise AssertionError("server did not stop on SIGTERM")
+            self._stderr.close()
             if expect_code is not None and code != expect_code:
                 raise AssertionError("server exited with %d: %s" %
                                      (code, self.read_file("stderr")))

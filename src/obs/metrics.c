@@ -1,0 +1,215 @@
+#include "obs/metrics.h"
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/util.h"
+
+/* Upper bounds of the latency buckets, in milliseconds. */
+static const double bounds_ms[] = {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100,
+                                   250, 500, 1000, 2500};
+#define NBOUNDS (sizeof(bounds_ms) / sizeof(bounds_ms[0]))
+
+/* The statuses counted one by one; anything else falls in "other". */
+static const int statuses[] = {200, 201, 304, 400, 401, 403, 404, 405, 409,
+                               413, 415, 422, 429, 500, 503};
+#define NSTATUS (sizeof(statuses) / sizeof(statuses[0]))
+
+typedef struct histogram {
+    atomic_uint_fast64_t buckets[NBOUNDS + 1];  /* last one is +Inf */
+    atomic_uint_fast64_t count;
+    atomic_uint_fast64_t sum_us;                /* microseconds */
+} histogram_t;
+
+typedef struct route_stats {
+    atomic_uint_fast64_t by_status[NSTATUS + 1]; /* last one is other */
+    histogram_t latency;
+} route_stats_t;
+
+static route_stats_t *routes;   /* nroutes + 1 entries */
+static const char *const *route_names;
+static const char *const *route_methods;
+static size_t nroutes;
+static histogram_t db_latency;
+static time_t started_at;
+
+int metrics_init(const char *const *methods, const char *const *names,
+                 size_t n)
+{
+    routes = calloc(n + 1, sizeof(*routes));
+    if (routes == NULL)
+        return -1;
+    route_methods = methods;
+    route_names = names;
+    nroutes = n;
+    started_at = time(NULL);
+    return 0;
+}
+
+void metrics_cleanup(void)
+{
+    free(routes);
+    routes = NULL;
+}
+
+static void observe(histogram_t *h, double ms)
+{
+    size_t i = 0;
+
+    while (i < NBOUNDS && ms > bounds_ms[i])
+        i++;
+    atomic_fetch_add_explicit(&h->buckets[i], 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&h->count, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&h->sum_us, (uint_fast64_t)(ms * 1000),
+                              memory_order_relaxed);
+}
+
+void metrics_request(size_t route, int status, double dur_ms)
+{
+    size_t s = NSTATUS;
+
+    if (routes == NULL)
+        return;
+    if (route > nroutes)
+        route = nroutes;
+    for (size_t i = 0; i < NSTATUS; i++)
+        if (statuses[i] == status)
+            s = i;
+    atomic_fetch_add_explicit(&routes[route].by_status[s], 1,
+                              memory_order_relaxed);
+    observe(&routes[route].latency, dur_ms);
+}
+
+void metrics_db_query(double dur_ms)
+{
+    observe(&db_latency, dur_ms);
+}
+
+typedef struct buf {
+    char *p;
+    size_t len, cap;
+    int failed;
+} buf_t;
+
+static void put(buf_t *b, const char *fmt, ...)
+{
+    va_list ap;
+
+    for (;;) {
+        size_t room = b->cap - b->len;
+        va_start(ap, fmt);
+        int n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? room : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            b->failed = 1;
+            return;
+        }
+        if (b->p && (size_t)n < room) {
+            b->len += (size_t)n;
+            return;
+        }
+        size_t cap = b->cap ? b->cap * 2 : 16384;
+        while (cap < b->len + (size_t)n + 1)
+            cap *= 2;
+        char *np = realloc(b->p, cap);
+        if (np == NULL) {
+            b->failed = 1;
+            return;
+        }
+        b->p = np;
+        b->cap = cap;
+    }
+}
+
+static void put_histogram(buf_t *b, const char *name, const char *labels,
+                          histogram_t *h)
+{
+    uint64_t cum = 0;
+    const char *sep = labels[0] ? "," : "";
+
+    for (size_t i = 0; i <= NBOUNDS; i++) {
+        cum += atomic_load_explicit(&h->buckets[i], memory_order_relaxed);
+        if (i < NBOUNDS)
+            put(b, "%s_bucket{%s%sle=\"%g\"} %llu\n", name, labels, sep,
+                bounds_ms[i] / 1000.0, (unsigned long long)cum);
+        else
+            put(b, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", name, labels, sep,
+                (unsigned long long)cum);
+    }
+    const char *open = labels[0] ? "{" : "", *close = labels[0] ? "}" : "";
+    put(b, "%s_sum%s%s%s %.6f\n", name, open, labels, close,
+        (double)atomic_load(&h->sum_us) / 1e6);
+    put(b, "%s_count%s%s%s %llu\n", name, open, labels, close,
+        (unsigned long long)atomic_load(&h->count));
+}
+
+static long rss_bytes(void)
+{
+    long pages_total, pages_rss;
+    FILE *f = fopen("/proc/self/statm", "r");
+
+    if (f == NULL)
+        return 0;
+    if (fscanf(f, "%ld %ld", &pages_total, &pages_rss) != 2)
+        pages_rss = 0;
+    fclose(f);
+    return pages_rss * sysconf(_SC_PAGESIZE);
+}
+
+char *metrics_render(size_t *len)
+{
+    buf_t b = {0};
+    char labels[160];
+
+    put(&b, "# HELP fh_http_requests_total Requests answered, by route and status.\n"
+            "# TYPE fh_http_requests_total counter\n");
+    for (size_t r = 0; routes && r <= nroutes; r++) {
+        const char *name = r < nroutes ? route_names[r] : "unmatched";
+        const char *method = r < nroutes ? route_methods[r] : "";
+        for (size_t s = 0; s <= NSTATUS; s++) {
+            uint64_t v = atomic_load(&routes[r].by_status[s]);
+            if (v == 0)
+                continue;
+            if (s < NSTATUS)
+                put(&b, "fh_http_requests_total{method=\"%s\",route=\"%s\","
+                        "status=\"%d\"} %llu\n", method, name, statuses[s],
+                    (unsigned long long)v);
+            else
+                put(&b, "fh_http_requests_total{method=\"%s\",route=\"%s\","
+                        "status=\"other\"} %llu\n", method, name,
+                    (unsigned long long)v);
+        }
+    }
+    put(&b, "# HELP fh_http_request_duration_seconds Time to answer, by route.\n"
+            "# TYPE fh_http_request_duration_seconds histogram\n");
+    for (size_t r = 0; routes && r <= nroutes; r++) {
+        if (atomic_load(&routes[r].latency.count) == 0)
+            continue;
+        snprintf(labels, sizeof(labels), "method=\"%s\",route=\"%s\"",
+                 r < nroutes ? route_methods[r] : "",
+                 r < nroutes ? route_names[r] : "unmatched");
+        put_histogram(&b, "fh_http_request_duration_seconds", labels,
+                      &routes[r].latency);
+    }
+    put(&b, "# HELP fh_db_query_duration_seconds Time of each database statement.\n"
+            "# TYPE fh_db_query_duration_seconds histogram\n");
+    put_histogram(&b, "fh_db_query_duration_seconds", "", &db_latency);
+    put(&b, "# HELP fh_process_resident_memory_bytes Resident set size.\n"
+            "# TYPE fh_process_resident_memory_bytes gauge\n"
+            "fh_process_resident_memory_bytes %ld\n", rss_bytes());
+    put(&b, "# HELP fh_process_uptime_seconds Seconds since the server started.\n"
+            "# TYPE fh_process_uptime_seconds gauge\n"
+            "fh_process_uptime_seconds %lld\n",
+        (long long)(time(NULL) - started_at));
+    if (b.failed) {
+        free(b.p);
+        return NULL;
+    }
+    *len = b.len;
+    return b.p;
+}

@@ -1,0 +1,26 @@
+/* Counters and histograms kept in process memory with atomic updates, and
+ * their rendering in the Prometheus text format. */
+#ifndef FH_OBS_METRICS_H
+#define FH_OBS_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Prepares room for nroutes routes (plus one for unmatched requests);
+ * names[i] is the route's label. Call once before serving. */
+int metrics_init(const char *const *methods, const char *const *names,
+                 size_t nroutes);
+void metrics_cleanup(void);
+
+/* Records one answered request: route index (nroutes = unmatched), HTTP
+ * status, duration in milliseconds. */
+void metrics_request(size_t route, int status, double dur_ms);
+
+/* Records one database statement's duration. */
+void metrics_db_query(double dur_ms);
+
+/* Appends the whole exposition to a new malloc'd string; *len gets its
+ * length. NULL when out of memory. */
+char *metrics_render(size_t *len);
+
+#endif
