@@ -33,17 +33,20 @@ static const char *sql_jobs_by_category =
     " GROUP BY g.category_id, c.name"
     " ORDER BY total DESC, name, g.category_id";
 
-/* Medians: each value's rank in its category (ties by id) and the size of
- * the category; the median is the mean of the ranks (n+1)/2 and (n+2)/2 in
- * integer division, one rank when n is odd and the middle two when even.
- * Averages and medians are rounded to whole cents. */
+/* Medians: each value's rank in its category and the size of the category,
+ * from one window (one sort); the median is the mean of the values ranked
+ * (n+1)/2 and (n+2)/2 in integer division, one rank when n is odd and the
+ * middle two when even. Equal values may take their ranks in any order
+ * without changing the result. Averages and medians are rounded to whole
+ * cents, halves up. */
 static const char *sql_rates_by_category =
     "WITH r AS ("
     "  SELECT category_id, hourly_rate_cents AS v,"
-    "   ROW_NUMBER() OVER (PARTITION BY category_id"
-    "    ORDER BY hourly_rate_cents, id) AS rn,"
-    "   COUNT(*) OVER (PARTITION BY category_id) AS n"
-    "  FROM freelance_profiles WHERE hourly_rate_cents IS NOT NULL)"
+    "   ROW_NUMBER() OVER w AS rn,"
+    "   COUNT(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING"
+    "    AND UNBOUNDED FOLLOWING) AS n"
+    "  FROM freelance_profiles WHERE hourly_rate_cents IS NOT NULL"
+    "  WINDOW w AS (PARTITION BY category_id ORDER BY hourly_rate_cents))"
     " SELECT r.category_id, COALESCE(c.name, 'Uncategorised') AS name,"
     "  COUNT(*) AS freelancers,"
     "  CAST(ROUND(AVG(r.v)) AS INTEGER) AS avg_hourly_rate_cents,"
@@ -56,11 +59,12 @@ static const char *sql_rates_by_category =
 static const char *sql_budgets_by_category =
     "WITH b AS ("
     "  SELECT category_id, budget_max_cents AS v,"
-    "   ROW_NUMBER() OVER (PARTITION BY category_id"
-    "    ORDER BY budget_max_cents, id) AS rn,"
-    "   COUNT(*) OVER (PARTITION BY category_id) AS n"
+    "   ROW_NUMBER() OVER w AS rn,"
+    "   COUNT(*) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING"
+    "    AND UNBOUNDED FOLLOWING) AS n"
     "  FROM freelance_job_postings"
-    "  WHERE budget_type = 'fixed' AND budget_max_cents IS NOT NULL)"
+    "  WHERE budget_type = 'fixed' AND budget_max_cents IS NOT NULL"
+    "  WINDOW w AS (PARTITION BY category_id ORDER BY budget_max_cents))"
     " SELECT b.category_id, COALESCE(c.name, 'Uncategorised') AS name,"
     "  COUNT(*) AS jobs,"
     "  CAST(ROUND(AVG(b.v)) AS INTEGER) AS avg_budget_cents,"
@@ -144,24 +148,28 @@ int64_t store_analytics_week_start(int64_t now)
     return (day - since_monday) * DAY_SECONDS;
 }
 
-/* Prepares sql and binds its nargs integer parameters. */
-static int prepare_args(db_t *db, const char *sql, int nargs,
-                        const int64_t *args, db_stmt_t **st)
+/* Prepares sql, names it for the slow-query log and binds its nargs
+ * integer parameters. */
+static int prepare_args(db_t *db, const char *sql, const char *name,
+                        int nargs, const int64_t *args, db_stmt_t **st)
 {
     int rc = db_prepare(db, sql, st);
 
+    if (rc == 0)
+        db_stmt_name(*st, name);
     for (int i = 0; rc == 0 && i < nargs; i++)
         rc = db_bind_int64(*st, i + 1, args[i]);
     return rc;
 }
 
-/* Sets key in obj to the rows of sql as an array of objects. */
+/* Sets key in obj to the rows of sql as an array of objects; key also
+ * names the statement. */
 static int rows_set(db_t *db, const char *sql, int nargs, const int64_t *args,
                     json_t *obj, const char *key)
 {
     db_stmt_t *st;
     json_t *rows;
-    int rc = prepare_args(db, sql, nargs, args, &st);
+    int rc = prepare_args(db, sql, key, nargs, args, &st);
 
     if (rc == 0)
         rc = rows_array(st, &rows);
@@ -170,12 +178,13 @@ static int rows_set(db_t *db, const char *sql, int nargs, const int64_t *args,
     return json_object_set_new(obj, key, rows) < 0 ? FH_ENOMEM : 0;
 }
 
-/* Sets key in obj to the one row of sql, which takes no parameters. */
+/* Sets key in obj to the one row of sql, which takes no parameters; key
+ * also names the statement. */
 static int row_set(db_t *db, const char *sql, json_t *obj, const char *key)
 {
     db_stmt_t *st;
     json_t *row = NULL;
-    int rc = db_prepare(db, sql, &st);
+    int rc = prepare_args(db, sql, key, 0, NULL, &st);
 
     if (rc < 0)
         return rc;
@@ -203,7 +212,8 @@ static int weeks_set(db_t *db, int64_t now, json_t *obj)
 
     if (weeks == NULL)
         return FH_ENOMEM;
-    rc = prepare_args(db, sql_jobs_per_week, 2, args, &st);
+    rc = prepare_args(db, sql_jobs_per_week, "new_jobs_per_week", 2, args,
+                      &st);
     while (rc == 0 && (rc = db_step(st)) == 1) {
         char start[FH_TIME_BUF];
         fh_time_format(db_col_int64(st, 0), start);

@@ -24,15 +24,17 @@ static const char *const job_statuses[] = {"open", "in_progress", "closed",
 
 enum { CONTRACT_ACTIVE = 0, CONTRACT_COMPLETED = 1 };
 
-/* Runs sql, whose one parameter is id and whose rows are (status, count)
- * or (status, count, sum), into t. */
-static int tally_query(db_t *db, const char *sql, int64_t id, tally_t *t)
+/* Runs sql (named name in the slow-query log), whose one parameter is id
+ * and whose rows are (status, count) or (status, count, sum), into t. */
+static int tally_query(db_t *db, const char *sql, const char *name,
+                       int64_t id, tally_t *t)
 {
     db_stmt_t *st;
     int rc = db_prepare(db, sql, &st);
 
     if (rc < 0)
         return rc;
+    db_stmt_name(st, name);
     db_bind_int64(st, 1, id);
     while ((rc = db_step(st)) == 1) {
         const char *status = db_col_text(st, 0);
@@ -70,9 +72,10 @@ static json_t *tally_json(const tally_t *t)
     return obj;
 }
 
-/* Sets key in dash to the rows of sql, run with id and the list limit. */
-static int list_set(db_t *db, const char *sql, int64_t id, json_t *dash,
-                    const char *key)
+/* Sets key in dash to the rows of sql (named name in the slow-query log),
+ * run with id and the list limit. */
+static int list_set(db_t *db, const char *sql, const char *name, int64_t id,
+                    json_t *dash, const char *key)
 {
     db_stmt_t *st;
     json_t *rows;
@@ -80,6 +83,7 @@ static int list_set(db_t *db, const char *sql, int64_t id, json_t *dash,
 
     if (rc < 0)
         return rc;
+    db_stmt_name(st, name);
     db_bind_int64(st, 1, id);
     db_bind_int64(st, 2, DASHBOARD_LIST_MAX);
     rc = rows_array(st, &rows);
@@ -164,18 +168,20 @@ static int fl_counts(db_t *db, int64_t profile_id, json_t *dash)
 {
     tally_t props = {.names = proposal_statuses};
     tally_t contracts = {.names = contract_statuses};
+    int64_t earned;
     int rc;
 
-    rc = tally_query(db, sql_fl_proposals_by_status, profile_id, &props);
+    rc = tally_query(db, sql_fl_proposals_by_status,
+                     "dashboard_fl_proposals", profile_id, &props);
     if (rc == 0)
-        rc = tally_query(db, sql_fl_contracts_by_status, profile_id,
-                         &contracts);
+        rc = tally_query(db, sql_fl_contracts_by_status,
+                         "dashboard_fl_contracts", profile_id, &contracts);
     if (rc < 0)
         return rc;
+    earned = contracts.sum[CONTRACT_COMPLETED];
     if (json_object_set_new(dash, "proposals", tally_json(&props)) < 0 ||
         json_object_set_new(dash, "contracts", tally_json(&contracts)) < 0 ||
-        json_object_set_new(dash, "earnings_cents",
-                            json_integer(contracts.sum[CONTRACT_COMPLETED])) < 0)
+        json_object_set_new(dash, "earnings_cents", json_integer(earned)) < 0)
         return FH_ENOMEM;
     return 0;
 }
@@ -208,11 +214,11 @@ int store_dashboard_freelancer(db_t *db, int64_t user_id, json_t **out)
     if (rc == 0)
         rc = fl_counts(db, profile_id, dash);
     if (rc == 0)
-        rc = list_set(db, sql_fl_active_contracts, profile_id, dash,
-                      "active_contracts");
+        rc = list_set(db, sql_fl_active_contracts, "dashboard_fl_active",
+                      profile_id, dash, "active_contracts");
     if (rc == 0)
-        rc = list_set(db, sql_fl_recent_proposals, profile_id, dash,
-                      "recent_proposals");
+        rc = list_set(db, sql_fl_recent_proposals, "dashboard_fl_recent",
+                      profile_id, dash, "recent_proposals");
     if (rc == 0)
         rc = db_commit(db);
     if (rc < 0)
@@ -246,24 +252,28 @@ static int cl_counts(db_t *db, int64_t user_id, json_t *dash)
     tally_t jobs = {.names = job_statuses};
     tally_t props = {.names = proposal_statuses};
     tally_t contracts = {.names = contract_statuses};
+    int64_t spent, committed;
     int rc;
 
-    rc = tally_query(db, sql_cl_jobs_by_status, user_id, &jobs);
+    rc = tally_query(db, sql_cl_jobs_by_status, "dashboard_cl_jobs",
+                     user_id, &jobs);
     if (rc == 0)
-        rc = tally_query(db, sql_cl_proposals_by_status, user_id, &props);
+        rc = tally_query(db, sql_cl_proposals_by_status,
+                         "dashboard_cl_proposals", user_id, &props);
     if (rc == 0)
-        rc = tally_query(db, sql_cl_contracts_by_status, user_id,
-                         &contracts);
+        rc = tally_query(db, sql_cl_contracts_by_status,
+                         "dashboard_cl_contracts", user_id, &contracts);
     if (rc < 0)
         return rc;
+    spent = contracts.sum[CONTRACT_COMPLETED];
+    committed = contracts.sum[CONTRACT_ACTIVE];
     if (json_object_set_new(dash, "jobs", tally_json(&jobs)) < 0 ||
         json_object_set_new(dash, "proposals_received",
                             tally_json(&props)) < 0 ||
         json_object_set_new(dash, "contracts", tally_json(&contracts)) < 0 ||
-        json_object_set_new(dash, "spend_cents",
-                            json_integer(contracts.sum[CONTRACT_COMPLETED])) < 0 ||
+        json_object_set_new(dash, "spend_cents", json_integer(spent)) < 0 ||
         json_object_set_new(dash, "committed_cents",
-                            json_integer(contracts.sum[CONTRACT_ACTIVE])) < 0)
+                            json_integer(committed)) < 0)
         return FH_ENOMEM;
     return 0;
 }
@@ -320,10 +330,11 @@ int store_dashboard_client(db_t *db, int64_t user_id, json_t **out)
     if (rc == 0)
         rc = cl_rating(db, user_id, dash);
     if (rc == 0)
-        rc = list_set(db, sql_cl_active_contracts, user_id, dash,
-                      "active_contracts");
+        rc = list_set(db, sql_cl_active_contracts, "dashboard_cl_active",
+                      user_id, dash, "active_contracts");
     if (rc == 0)
-        rc = list_set(db, sql_cl_recent_jobs, user_id, dash, "recent_jobs");
+        rc = list_set(db, sql_cl_recent_jobs, "dashboard_cl_recent", user_id,
+                      dash, "recent_jobs");
     if (rc == 0)
         rc = db_commit(db);
     if (rc < 0)

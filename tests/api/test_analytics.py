@@ -374,7 +374,8 @@ class AnalyticsDataTest(ApiTest):
                 counts[s] = counts.get(s, 0) + 1
         got = self.get()["top_skills_supply"]
         self.assertEqual(got, self.expect_top(counts, "profiles"))
-        self.assertEqual([s["skill"] for s in got][:3], ["Python", "Go", "Rust"])
+        self.assertEqual([s["skill"] for s in got][:3],
+                         ["Python", "Go", "Rust"])
 
     def test_new_jobs_per_week_buckets_with_empty_weeks(self):
         d = self.get()
