@@ -16,7 +16,7 @@
 #include "obs/log.h"
 #include "obs/metrics.h"
 
-#define STMT_SLOTS 256  /* cache slots per connection; a power of two */
+#define STMT_SLOTS 4096  /* cache slots per connection; a power of two */
 
 struct db_stmt {
     sqlite3_stmt *st;
