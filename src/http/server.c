@@ -282,10 +282,13 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn,
         /* A declared length over the limit is refused before reading. */
         const char *cl = http_header(req, "Content-Length");
         int64_t declared;
-        if (cl && (fh_parse_int64(cl, &declared) < 0 || declared > max_body)) {
+        if (req->status == 0 && cl &&
+            (fh_parse_int64(cl, &declared) < 0 || declared > max_body))
             reply_too_large(req);
+        /* A refusal known now (no route, bad id, too large) is queued now:
+         * libmicrohttpd takes no response while a body is arriving. */
+        if (req->status != 0)
             ok = send_reply(req);
-        }
         log_context_clear();
         return ok;
     }
