@@ -5,12 +5,14 @@ ties).
 Ratings, reviews and imported data are written by other parts of the
 program; here they are set straight in the database so that reading them
 can be tested on its own."""
+import http.client
 import json
 import sqlite3
+import threading
 import time
 from contextlib import closing
 
-from harness import ApiTest, main
+from harness import BASE, ApiTest, main
 
 PROFILE_KEYS = {
     "id", "user_id", "name", "title", "bio", "hourly_rate_cents", "currency",
@@ -55,7 +57,8 @@ class ProfileTestBase(ApiTest):
         avg = total / count if count else None
         self.sql("UPDATE freelance_profiles SET rating_sum = ?, "
                  "rating_count = ?, rating_avg = ?, completed_jobs = ? "
-                 "WHERE id = ?", (total, count, avg, completed_jobs, profile_id))
+                 "WHERE id = ?",
+                 (total, count, avg, completed_jobs, profile_id))
 
     def add_review(self, freelancer, rating, created_at, comment=""):
         """A completed contract of a new client with freelancer, reviewed by
@@ -97,6 +100,32 @@ class ProfileTestBase(ApiTest):
 
     def profile(self, pid):
         return self.assertStatus(self.srv.get("/profile/%d" % pid), 200).data
+
+    def at_once(self, method, path, body, user, n):
+        """Sends the same request on n connections released together;
+        returns the statuses."""
+        conns = [http.client.HTTPConnection("127.0.0.1", self.srv.port,
+                                            timeout=30) for _ in range(n)]
+        for c in conns:
+            c.connect()
+        gate, statuses = threading.Barrier(n), []
+
+        def send(c):
+            gate.wait()
+            c.request(method, BASE + path, body=json.dumps(body),
+                      headers={"Content-Type": "application/json",
+                               "X-User-Id": str(user.id)})
+            r = c.getresponse()
+            r.read()
+            statuses.append(r.status)
+            c.close()
+
+        threads = [threading.Thread(target=send, args=(c,)) for c in conns]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        return sorted(statuses)
 
     def raw(self, method, path, data, user=None, ctype="application/json"):
         headers = {"Content-Type": ctype} if ctype else {}
@@ -178,6 +207,14 @@ class ProfileLifeCycleTest(ProfileTestBase):
         self.assertStatus(r, 409, "conflict")
         self.assertEqual(self.profile(f.profile_id), before)
 
+    def test_simultaneous_creates_give_one_profile(self):
+        f = self.srv.freelancer(profile=False)
+        statuses = self.at_once("POST", "/profiles", {"title": "Racer"}, f, 6)
+        self.assertEqual(statuses, [201] + [409] * 5)
+        _, rows = self.sql("SELECT COUNT(*) FROM freelance_profiles"
+                           " WHERE user_id = ?", (f.id,))
+        self.assertEqual(rows, [(1,)])
+
     def test_client_is_403_and_anonymous_is_401(self):
         c = self.srv.client()
         self.assertStatus(self.srv.post("/profiles", {"title": "X"}, user=c),
@@ -233,7 +270,7 @@ class ProfileLifeCycleTest(ProfileTestBase):
         r = self.srv.patch("/profile/%d" % f.profile_id, {}, user=f)
         self.assertEqual(self.assertStatus(r, 200).data, before)
 
-    def test_rating_rounds_to_two_decimals_and_recent_reviews_are_newest_five(self):
+    def test_rating_has_two_decimals_and_recent_reviews_are_newest_five(self):
         f = self.srv.freelancer()
         ids = []
         for i, stars in enumerate([5, 4, 1, 5, 3, 2, 4]):
@@ -309,6 +346,16 @@ class ProfileLifeCycleTest(ProfileTestBase):
         self.assertStatus(r, 200)
         self.assertStatus(self.srv.post(path, {"title": "Fits again"}, user=f),
                           201)
+
+    def test_simultaneous_adds_never_pass_the_portfolio_limit(self):
+        f = self.srv.freelancer()
+        path = "/profile/%d/portfolio" % f.profile_id
+        for i in range(48):
+            self.assertStatus(self.srv.post(path, {"title": "W%d" % i},
+                                            user=f), 201)
+        statuses = self.at_once("POST", path, {"title": "Race"}, f, 6)
+        self.assertEqual(statuses, [201] * 2 + [422] * 4)
+        self.assertEqual(len(self.profile(f.profile_id)["portfolio"]), 50)
 
 
 class ProfileOwnershipTest(ProfileTestBase):
