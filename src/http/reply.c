@@ -34,10 +34,13 @@ static void set_body(http_req_t *req, int status, char *body)
     req->reply_len = body ? strlen(body) : 0;
 }
 
-/* Serialises root into the reply and drops root. */
+/* Serialises root into the reply and drops root. Reals get 15 significant
+ * digits, so that an average rounded to 4.67 reads 4.67, not
+ * 4.6699999999999999. */
 static void set_json(http_req_t *req, int status, json_t *root)
 {
-    char *s = root ? json_dumps(root, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    size_t flags = JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15);
+    char *s = root ? json_dumps(root, flags) : NULL;
 
     json_decref(root);
     if (s == NULL) {
