@@ -457,7 +457,7 @@ class ProfileBadInputTest(ProfileTestBase):
                  (b'{"title": "x",}', "malformed_json"),
                  (b'{"title": "a", "title": "b"}', "malformed_json"),
                  (b'["title"]', "malformed_request"),
-                 (b'"title"', "malformed_json"),
+                 (b'"title"', "malformed_request"),
                  (b'{"title": "\xff\xfe"}', "malformed_json"),
                  (b'{"title": "a\\u0000b"}', "malformed_json"),
                  (b'{"title": "\xc0\xaf"}', "malformed_json")]
