@@ -62,6 +62,10 @@ static const option_t options[] = {
     INT("RATE_LIMIT_AUTH", "rate-limit-auth", rate_limit_auth, 1, 10000000),
     INT("RATE_LIMIT_SEARCH", "rate-limit-search", rate_limit_search, 1, 10000000),
     STR("TRUSTED_PROXIES", "trusted-proxies", trusted_proxies),
+    INT("SESSION_TTL_HOURS", "session-ttl-hours", session_ttl_hours, 1, 24 * 365),
+    INT("AUTH_HASH_OPS", "auth-hash-ops", auth_hash_ops, 1, 10),
+    INT("AUTH_HASH_MEMORY_KB", "auth-hash-memory-kb", auth_hash_memory_kb,
+        8, 1024 * 1024),
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
@@ -93,6 +97,9 @@ void config_init(config_t *cfg)
     cfg->rate_limit_lenient = 300;
     cfg->rate_limit_auth = 5;
     cfg->rate_limit_search = 30;
+    cfg->session_ttl_hours = 72;
+    cfg->auth_hash_ops = 2;
+    cfg->auth_hash_memory_kb = 19456;
 }
 
 static int parse_bool(const char *v, bool *out)

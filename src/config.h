@@ -40,6 +40,10 @@ typedef struct config {
     int rate_limit_auth;        /* requests per five minutes */
     int rate_limit_search;
     char trusted_proxies[1024]; /* comma-separated addresses */
+
+    int session_ttl_hours;      /* how long a sign-in lasts */
+    int auth_hash_ops;          /* argon2id passes */
+    int auth_hash_memory_kb;    /* argon2id memory per hash */
 } config_t;
 
 /* Fills cfg with the defaults. */

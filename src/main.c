@@ -22,6 +22,7 @@
 #include "store/db.h"
 #include "store/maintain.h"
 #include "store/migrate.h"
+#include "store/sessions.h"
 #include "store/users.h"
 #include "tools/tools.h"
 
@@ -33,7 +34,9 @@ static void usage(FILE *to)
         "       freelance-hub seed --jobs N [--freelancers N] [--clients N] [--seed S]\n"
         "       freelance-hub import [DIR]\n"
         "       freelance-hub maintain [--vacuum]\n"
-        "       freelance-hub user add --role R --email E --name N [--country C]\n"
+        "       freelance-hub user add --role R --email E --name N [--country C]"
+        " [--password-stdin]\n"
+        "       freelance-hub user create-admin EMAIL [--name N]   (password on stdin)\n"
         "Every setting is also read from the environment (PORT, DATABASE_URL, ...);\n"
         "see the README for the list.\n");
 }
@@ -141,18 +144,83 @@ static int run_maintain(const config_t *cfg, int argc, char **argv)
     return rc == 0 ? 0 : 1;
 }
 
-/* freelance-hub user add --role R --email E --name N [--country C] */
+/* Reads one line from standard input as a password: 10..128 characters
+ * once the line end is removed. Returns 0 or -1 with a message printed. */
+static int read_password(char *out, size_t len)
+{
+    if (fgets(out, (int)len, stdin) == NULL) {
+        fprintf(stderr, "no password on standard input\n");
+        return -1;
+    }
+    out[strcspn(out, "\r\n")] = '\0';
+    size_t n = fh_utf8_valid(out, strlen(out)) ? fh_utf8_len(out) : 0;
+    if (n < 10 || n > 128) {
+        fprintf(stderr, "the password must be 10 to 128 characters of UTF-8\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* freelance-hub user create-admin EMAIL [--name N]: the password is read
+ * from standard input. */
+static int run_create_admin(const config_t *cfg, int argc, char **argv)
+{
+    char password[520], hash[crypto_pwhash_STRBYTES];
+    const char *name = "Administrator";
+    int64_t id;
+    db_t *db;
+    int rc;
+
+    if (argc < 2 || strchr(argv[1], '@') == NULL) {
+        fprintf(stderr, "user create-admin needs an EMAIL; the password is "
+                        "read from standard input\n");
+        return 2;
+    }
+    if (argc == 4 && strcmp(argv[2], "--name") == 0)
+        name = argv[3];
+    if (read_password(password, sizeof(password)) < 0)
+        return 2;
+    rc = store_password_hash(password, hash, sizeof(hash));
+    sodium_memzero(password, sizeof(password));
+    if (rc < 0 || run_migrate(cfg, true) != 0 ||
+        db_open(cfg->database_url, &db) < 0)
+        return 1;
+    rc = store_user_create(db, argv[1], name, ROLE_ADMIN, NULL, hash, &id);
+    db_close(db);
+    if (rc == FH_ECONFLICT) {
+        fprintf(stderr, "a user with this email exists\n");
+        return 1;
+    }
+    if (rc < 0) {
+        fprintf(stderr, "cannot create the admin: %s\n", fh_err_name(rc));
+        return 1;
+    }
+    printf("{\"id\":%lld}\n", (long long)id);
+    return 0;
+}
+
+/* freelance-hub user add --role R --email E --name N [--country C]
+ *     [--password-stdin] */
 static int run_user(const config_t *cfg, int argc, char **argv)
 {
     const char *role = NULL, *email = NULL, *name = NULL, *country = NULL;
+    char password[520], hash[crypto_pwhash_STRBYTES];
+    bool with_password = false;
     int64_t id;
     db_t *db;
 
+    if (argc >= 1 && strcmp(argv[0], "create-admin") == 0)
+        return run_create_admin(cfg, argc, argv);
     if (argc < 1 || strcmp(argv[0], "add") != 0) {
         usage(stderr);
         return 2;
     }
-    for (int i = 1; i + 1 < argc; i += 2) {
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--password-stdin") == 0)
+            with_password = true;
+    for (int i = 1; i + 1 < argc; i++) {
+        if (strcmp(argv[i], "--password-stdin") == 0)
+            continue;
         if (strcmp(argv[i], "--role") == 0)
             role = argv[i + 1];
         else if (strcmp(argv[i], "--email") == 0)
@@ -161,6 +229,9 @@ static int run_user(const config_t *cfg, int argc, char **argv)
             name = argv[i + 1];
         else if (strcmp(argv[i], "--country") == 0)
             country = argv[i + 1];
+        else
+            continue;
+        i++;
     }
     if (store_role_parse(role) == ROLE_NONE || email == NULL ||
         strchr(email, '@') == NULL || name == NULL || name[0] == '\0') {
@@ -168,10 +239,18 @@ static int run_user(const config_t *cfg, int argc, char **argv)
                         "--email with an @ and a --name\n");
         return 2;
     }
+    if (with_password) {
+        if (read_password(password, sizeof(password)) < 0)
+            return 2;
+        int hrc = store_password_hash(password, hash, sizeof(hash));
+        sodium_memzero(password, sizeof(password));
+        if (hrc < 0)
+            return 1;
+    }
     if (run_migrate(cfg, true) != 0 || db_open(cfg->database_url, &db) < 0)
         return 1;
     int rc = store_user_create(db, email, name, store_role_parse(role),
-                               country, NULL, &id);
+                               country, with_password ? hash : NULL, &id);
     db_close(db);
     if (rc == FH_ECONFLICT) {
         fprintf(stderr, "a user with this email exists\n");

@@ -102,6 +102,12 @@ void api_dashboard_freelancer(http_req_t *req);
 void api_dashboard_client(http_req_t *req);
 void api_analytics_marketplace(http_req_t *req);
 
+/* ---- accounts and sessions (auth.c) ---- */
+void api_auth_register(http_req_t *req);
+void api_auth_login(http_req_t *req);
+void api_auth_logout(http_req_t *req);
+void api_auth_me(http_req_t *req);
+
 /* ---- operations (health.c) ---- */
 void api_healthz(http_req_t *req);
 void api_readyz(http_req_t *req);

@@ -43,9 +43,10 @@ int api_require_caller(http_req_t *req, enum user_role role)
     char msg[96];
 
     if (req->user_id == 0) {
+        http_reply_header(req, "WWW-Authenticate", "Bearer");
         http_reply_error(req, 401, "unauthorized",
-                         "this action needs a caller: send X-User-Id",
-                         "X-User-Id");
+                         "sign in first: send Authorization: Bearer TOKEN",
+                         "Authorization");
         return FH_EUNAUTHORIZED;
     }
     if (role != ROLE_NONE && req->role != role) {

@@ -1,21 +1,59 @@
 #include "http/identity.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "common/err.h"
 #include "common/util.h"
 #include "http/reply.h"
+#include "store/sessions.h"
 #include "store/users.h"
 
-int http_identity_resolve(http_req_t *req)
+static int refuse(http_req_t *req, const char *challenge, const char *message)
 {
-    const char *h = http_header(req, "X-User-Id");
+    http_reply_header(req, "WWW-Authenticate", challenge);
+    http_reply_error(req, 401, "unauthorized", message, "Authorization");
+    return FH_EUNAUTHORIZED;
+}
+
+static int resolve_bearer(http_req_t *req, const char *h)
+{
+    db_t *db;
+    int rc;
+
+    if (strncasecmp(h, "Bearer ", 7) != 0)
+        return refuse(req, "Bearer error=\"invalid_request\"",
+                      "Authorization must be \"Bearer TOKEN\"");
+    h += 7;
+    while (*h == ' ')
+        h++;
+    rc = db_acquire(&db);
+    if (rc < 0) {
+        http_reply_fh(req, FH_EUNAVAILABLE, NULL, NULL);
+        return rc;
+    }
+    req->db = db;
+    rc = store_session_lookup(db, h, &req->user_id, &req->role);
+    if (rc == FH_EUNAUTHORIZED) {
+        req->user_id = 0;
+        return refuse(req, "Bearer error=\"invalid_token\"",
+                      "the session token is unknown, expired or ended");
+    }
+    if (rc < 0) {
+        http_reply_fh(req, rc, NULL, NULL);
+        return rc;
+    }
+    req->token = h;
+    return 0;
+}
+
+/* The stand-in identity from before sessions: X-User-Id names the user. */
+static int resolve_user_header(http_req_t *req, const char *h)
+{
     int64_t id;
     db_t *db;
     int rc;
 
-    if (h == NULL)
-        return 0;
     if (fh_parse_int64(h, &id) < 0 || id <= 0) {
         http_reply_error(req, 401, "unauthorized",
                          "X-User-Id must be a positive integer naming a user",
@@ -24,7 +62,7 @@ int http_identity_resolve(http_req_t *req)
     }
     rc = db_acquire(&db);
     if (rc < 0) {
-        http_reply_fh(req, rc, NULL, NULL);
+        http_reply_fh(req, FH_EUNAVAILABLE, NULL, NULL);
         return rc;
     }
     req->db = db;
@@ -39,5 +77,17 @@ int http_identity_resolve(http_req_t *req)
         return rc;
     }
     req->user_id = id;
+    return 0;
+}
+
+int http_identity_resolve(http_req_t *req)
+{
+    const char *h = http_header(req, "Authorization");
+
+    if (h != NULL)
+        return resolve_bearer(req, h);
+    h = http_header(req, "X-User-Id");
+    if (h != NULL)
+        return resolve_user_header(req, h);
     return 0;
 }

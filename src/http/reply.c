@@ -90,13 +90,10 @@ void http_reply_list(http_req_t *req, json_t *items, const page_t *page,
     set_json(req, 200, root);
 }
 
-void http_reply_error(http_req_t *req, int status, const char *code,
-                      const char *message, const char *field)
+/* Wraps err (taking it) in the envelope and logs the refusal. */
+static void finish_error(http_req_t *req, int status, const char *code,
+                         const char *message, const char *field, json_t *err)
 {
-    json_t *err = json_pack("{ss ss}", "code", code, "message", message);
-
-    if (err && field)
-        json_object_set_new(err, "field", json_string(field));
     json_t *root = json_pack("{ss so ss}", "status", "error", "error", err,
                              "request_id", req->request_id);
     set_json(req, status, root);
@@ -111,6 +108,41 @@ void http_reply_error(http_req_t *req, int status, const char *code,
         log_debug("request refused", "i:status", (int64_t)status,
                   "s:code", code, "s:field", field ? field : "",
                   "s:reason", message);
+}
+
+/* Builds and sets the error envelope; extra members (may be NULL) are
+ * added to the error object and their reference taken. */
+static void reply_error(http_req_t *req, int status, const char *code,
+                        const char *message, const char *field, json_t *extra)
+{
+    json_t *err = json_pack("{ss ss}", "code", code, "message", message);
+
+    if (err && extra)
+        json_object_update(err, extra);
+    json_decref(extra);
+    if (err && field)
+        json_object_set_new(err, "field", json_string(field));
+    finish_error(req, status, code, message, field, err);
+}
+
+void http_reply_error(http_req_t *req, int status, const char *code,
+                      const char *message, const char *field)
+{
+    reply_error(req, status, code, message, field, NULL);
+}
+
+void http_reply_rate_limited(http_req_t *req, int retry_after_s)
+{
+    char secs[16], msg[96];
+
+    if (retry_after_s < 1)
+        retry_after_s = 1;
+    snprintf(secs, sizeof(secs), "%d", retry_after_s);
+    snprintf(msg, sizeof(msg), "too many requests; try again in %d seconds",
+             retry_after_s);
+    http_reply_header(req, "Retry-After", secs);
+    reply_error(req, 429, "rate_limited", msg, NULL,
+                json_pack("{si}", "retry_after_seconds", retry_after_s));
 }
 
 void http_reply_fh(http_req_t *req, int rc, const char *message,

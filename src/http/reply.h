@@ -30,6 +30,9 @@ void http_reply_error(http_req_t *req, int status, const char *code,
 void http_reply_fh(http_req_t *req, int rc, const char *message,
                    const char *field);
 
+/* Replies 429 with Retry-After and retry_after_seconds (at least 1). */
+void http_reply_rate_limited(http_req_t *req, int retry_after_s);
+
 /* Adds a response header; both strings are copied. */
 void http_reply_header(http_req_t *req, const char *name, const char *value);
 

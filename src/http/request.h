@@ -45,6 +45,7 @@ struct http_req {
     /* The caller, once identified; 0 and ROLE_NONE when anonymous. */
     int64_t user_id;
     enum user_role role;
+    const char *token;          /* the bearer token sent, or NULL */
 
     db_t *db;                   /* acquired on first use by api_db() */
 

@@ -8,6 +8,11 @@
 #define P ROUTE_PRIVATE
 
 const route_t http_routes[] = {
+    {"POST", "/auth/register", api_auth_register, TIER_AUTH, CACHE_NONE, B},
+    {"POST", "/auth/login", api_auth_login, TIER_AUTH, CACHE_NONE, B},
+    {"POST", "/auth/logout", api_auth_logout, TIER_STANDARD, CACHE_NONE, BO},
+    {"GET", "/auth/me", api_auth_me, TIER_STANDARD, CACHE_NONE, P},
+
     {"GET", "/categories", api_categories_list, TIER_LENIENT, CACHE_MARKETPLACE, 0},
     {"GET", "/skills", api_skills_list, TIER_LENIENT, CACHE_MARKETPLACE, 0},
 

@@ -5,6 +5,7 @@
 #ifndef FH_STORE_DB_H
 #define FH_STORE_DB_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -85,6 +86,10 @@ void db_rollback(db_t *db);
 /* Checks that the database answers: 0, or FH_EUNAVAILABLE. For SQLite the
  * file must also still be where DATABASE_URL says. */
 int db_ping(db_t *db);
+
+/* The engine's plan for sql, one line of text per step, appended to the
+ * JSON array lines. Parameters are left unbound. */
+int db_query_plan(db_t *db, const char *sql, json_t *lines);
 
 /* Rows changed by the last statement that ran on db. */
 int64_t db_changes(db_t *db);

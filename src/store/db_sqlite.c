@@ -16,7 +16,7 @@
 #include "obs/log.h"
 #include "obs/metrics.h"
 
-#define STMT_SLOTS 256  /* cache slots per connection; a power of two */
+#define STMT_SLOTS 4096  /* cache slots per connection; a power of two */
 
 struct db_stmt {
     sqlite3_stmt *st;
@@ -377,6 +377,25 @@ int db_ping(db_t *db)
     if (sqlite3_exec(db->conn, "SELECT 1", NULL, NULL, NULL) != SQLITE_OK)
         return FH_EUNAVAILABLE;
     return 0;
+}
+
+int db_query_plan(db_t *db, const char *sql, json_t *lines)
+{
+    sqlite3_stmt *st;
+    char *text = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
+    int rc;
+
+    if (text == NULL)
+        return FH_ENOMEM;
+    rc = sqlite3_prepare_v2(db->conn, text, -1, &st, NULL);
+    sqlite3_free(text);
+    if (rc != SQLITE_OK)
+        return FH_EDB;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(lines,
+                              json_string((const char *)sqlite3_column_text(st, 3)));
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : map_rc(rc);
 }
 
 int64_t db_changes(db_t *db)

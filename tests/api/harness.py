@@ -91,6 +91,9 @@ class Server:
             "HOST": "127.0.0.1", "PORT": "0", "DATABASE_URL": self.db_url,
             "LOG_FILE": self.log_path, "LOG_LEVEL": "info", "THREADS": "4",
             "RATE_LIMIT_ENABLED": "false",
+            # A cheap password hash keeps fixtures fast; TimingTest in
+            # test_auth.py runs with the real cost.
+            "AUTH_HASH_OPS": "1", "AUTH_HASH_MEMORY_KB": "8",
         })
         self.env.update(env or {})
         self.proc = None
