@@ -22,7 +22,7 @@ static const char *const contract_statuses[] = {"active", "completed",
 static const char *const job_statuses[] = {"open", "in_progress", "closed",
                                            "cancelled", NULL};
 
-enum { CONTRACT_ACTIVE = 0, CONTRACT_COMPLETED = 1 };
+enum { CONTRACT_ACTIVE = 0, CONTRACT_COMPLETED = 1 };  /* in contract_statuses */
 
 /* Runs sql (named name in the slow-query log), whose one parameter is id
  * and whose rows are (status, count) or (status, count, sum), into t. */
@@ -113,10 +113,9 @@ static json_t *rating_json(db_stmt_t *st, int count_col, int avg_col)
 
 /* ---- the freelancer's dashboard ---- */
 
+/* The average is the one the profile page shows: the kept rating_avg. */
 static const char *sql_fl_profile =
-    "SELECT id, title, rating_count,"
-    " CASE WHEN rating_count > 0"
-    "  THEN ROUND(CAST(rating_sum AS REAL) / rating_count, 2) END,"
+    "SELECT id, title, rating_count, ROUND(rating_avg, 2),"
     " completed_jobs, total_earnings_cents, hourly_rate_cents, currency"
     " FROM freelance_profiles WHERE user_id = ?";
 

@@ -308,6 +308,16 @@ class DashboardScenarioTest(ApiTest):
         d = self.dashboard("freelancer", self.a)
         self.assertEqual(d["profile"]["rating"], {"average": 4.33, "count": 3})
 
+    def test_freelancer_profile_numbers_match_the_profile_page(self):
+        for f in (self.a, self.b):
+            mine = self.dashboard("freelancer", f)["profile"]
+            page = self.assertStatus(
+                self.srv.get("/profile/%d" % f.profile_id), 200).data
+            for key in ("id", "title", "rating", "completed_jobs",
+                        "total_earnings_cents", "hourly_rate_cents",
+                        "currency"):
+                self.assertEqual(mine[key], page[key], key)
+
     def test_freelancer_proposals_cover_every_status(self):
         d = self.dashboard("freelancer", self.a)["proposals"]
         for status in ("pending", "accepted", "rejected", "withdrawn"):
