@@ -8,12 +8,13 @@
 #define WEEK_SECONDS (7 * DAY_SECONDS)
 
 /* LIMITATION: every aggregate is recomputed from the tables on each call
- * (full scans of jobs, proposals and profiles), and money averages and
- * medians mix currencies as if they were one. With millions of rows a call
- * takes hundreds of milliseconds, so only the response cache keeps this
- * endpoint fast; and a marketplace with several currencies gets averages
- * that mean little. Incremental counters would fix the first, grouping by
- * currency the second. */
+ * (scans of all jobs, proposals and profiles), and money averages and
+ * medians mix currencies as if they were one. A call took about 0.9 s with
+ * 100,000 jobs and 320,000 proposals on a 2-core machine, so past small
+ * marketplaces only the response cache (CACHE_TTL_ANALYTICS) keeps this
+ * endpoint fast, and a marketplace with several currencies gets averages
+ * that mean little. Counters kept current by the writes would fix the
+ * first, grouping by currency the second. */
 
 /* Jobs counted by status with the covering index (status, category_id,
  * ...), then turned into one row per category. */
