@@ -126,7 +126,12 @@ static const char *sql_profile_skill_insert =
     " ON CONFLICT DO NOTHING";
 
 /* Derives up to ten skills from the headline, split on '|', '/' and ','.
- * headline is a copy the function may cut up. */
+ * headline is a copy the function may cut up.
+ * LIMITATION: the cards carry no skill list, so skills are guessed from
+ * the headline's pieces; job titles ("Senior Video Editor") and slogans
+ * that pass the filters become skills too, and a headline that is one
+ * sentence gives none. It costs precision in skill search and in the
+ * supply side of the skill analytics for imported freelancers. */
 static int pph_skills(import_run_t *run, int64_t profile_id, char *headline)
 {
     int64_t ids[IMPORT_PROFILE_SKILLS_MAX];
@@ -209,7 +214,10 @@ static int pph_numbers(char **f, int64_t *rate, double *rating,
 }
 
 /* One freelancer card: a user pph-<n>@import.freelance-hub.test, where n
- * is the first 16 hex digits of the row's hash, and a profile. */
+ * is the first 16 hex digits of the row's hash, and a profile. The rate
+ * is taken as USD: PeoplePerHour showed '$' to the scraper (SOURCES.md).
+ * LIMITATION: the cards have no id, so a freelancer whose card changes in
+ * a re-scraped file is imported again as a new user; the old one stays. */
 static int pph_row(import_run_t *run, char **f)
 {
     char n[17], email[96], name[64], key[64], *headline = NULL;

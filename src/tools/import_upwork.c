@@ -18,7 +18,10 @@
 
 /* The search cards carry no date. They were scraped shortly before the
  * file was committed, on 2025-01-19 (SOURCES.md), so that day at midnight
- * UTC stands in for every one of them and re-runs stay identical. */
+ * UTC stands in for every one of them and re-runs stay identical.
+ * LIMITATION: all 5,051 search jobs share this posted_at, so "newest"
+ * orders them by id only and posted_after filters take or drop them all
+ * at once; it bites whoever sorts or filters imported jobs by date. */
 #define IMPORT_SEARCH_POSTED_AT INT64_C(1737244800)
 
 static XXH128_hash_t hash_text(const char *s)
@@ -229,7 +232,10 @@ static const char *level_of(const char *s)
 }
 
 /* One search card. Its identity is the hash of the whole row, since the
- * file has no job id. */
+ * file has no job id.
+ * LIMITATION: a card whose text changes in a newer copy of the file gets
+ * a new hash and is imported as a second job beside the old one; it bites
+ * only when the data set is replaced by a re-scrape. */
 static int search_row(import_run_t *run, char **f)
 {
     import_job_t job = {.description = "", .source = "upwork_search",
@@ -326,7 +332,11 @@ static int64_t date_number(const char *s)
 /* Chooses, for each job id, the row that the import keeps: the one from
  * the latest snapshot (the posting may have been edited in between), the
  * first on a tie, so that an exact duplicate never wins over its
- * original. */
+ * original.
+ * LIMITATION: the choice is made before the rows are checked, so when the
+ * latest row of a job is unusable (an unparseable budget or date) the
+ * earlier sightings are not tried and the job is left out. No row of the
+ * current file is unusable. */
 static int rss_prepass(import_run_t *run, import_csv_t *csv, const size_t *col)
 {
     int rc;

@@ -62,10 +62,15 @@ def footer_budget(description):
 
 
 def run_import(srv, *args, cwd=None, env=None):
+    """Runs `freelance-hub import ARGS` with srv's settings; a sanitizer
+    report fails the test whatever the exit code."""
     e = dict(srv.env)
     e.update(env or {})
-    return subprocess.run([BIN, "import"] + list(args), env=e, cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+    p = subprocess.run([BIN, "import"] + list(args), env=e, cwd=cwd,
+                       capture_output=True, text=True, timeout=300)
+    if "Sanitizer" in p.stderr or "runtime error" in p.stderr:
+        raise AssertionError("sanitizer report:\n" + p.stderr[-4000:])
+    return p
 
 
 def table_counts(db_path):
