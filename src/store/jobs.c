@@ -31,7 +31,7 @@
     " (SELECT json_group_array(sn) FROM"                                    \
     "  (SELECT s.name AS sn FROM job_skills js"                             \
     "   JOIN skills s ON s.id = js.skill_id"                                \
-    "   WHERE js.job_id = j.id ORDER BY s.slug, s.id)) AS skills_json,"     \
+    "   WHERE js.job_id = j.id ORDER BY js.skill_id)) AS skills_json,"     \
     " j.proposal_count, j.posted_at, j.updated_at"
 
 static const char *sql_job_get =
