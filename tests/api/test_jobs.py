@@ -250,9 +250,11 @@ class JobPermissionsTest(ApiTest):
         body = {"title": "x", "budget_type": "fixed"}
         self.assertStatus(self.srv.post("/jobs", body), 401, "unauthorized")
         f = self.srv.freelancer(profile=False)
-        self.assertStatus(self.srv.post("/jobs", body, user=f), 403, "forbidden")
+        r = self.srv.post("/jobs", body, user=f)
+        self.assertStatus(r, 403, "forbidden")
         a = self.srv.user("admin")
-        self.assertStatus(self.srv.post("/jobs", body, user=a), 403, "forbidden")
+        r = self.srv.post("/jobs", body, user=a)
+        self.assertStatus(r, 403, "forbidden")
         r = self.srv.post("/jobs", body, headers={"X-User-Id": "999999"})
         self.assertStatus(r, 401, "unauthorized", "X-User-Id")
         self.assertEqual(self.db.job_count(), before)
@@ -425,8 +427,9 @@ class JobBadInputTest(ApiTest):
                            budget_max_cents=2000, skills=["Rust", "Go"])
         path = "/jobs/%d" % job["id"]
         skills_before = self.db.job_skill_count()
-        cases = BAD_CREATE + [({"budget_min_cents": 2001}, 422, "budget_max_cents"),
-                  ({"budget_max_cents": 999}, 422, "budget_max_cents")]
+        cases = BAD_CREATE + [
+            ({"budget_min_cents": 2001}, 422, "budget_max_cents"),
+            ({"budget_max_cents": 999}, 422, "budget_max_cents")]
         for fields, status, field in cases:
             with self.subTest(body=json.dumps(fields)[:80]):
                 r = self.srv.patch(path, fields, user=self.client)
