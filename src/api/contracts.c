@@ -1,23 +1,106 @@
-/* PLACEHOLDER: replaced by the real handlers. */
+/* GET /contracts/{id}, POST /contracts/{id}/complete|cancel and
+ * GET /contracts/freelancer/{profile_id}: the work agreed on accepted
+ * proposals. */
 #include "api/api.h"
+
+#include "common/err.h"
+#include "store/contracts.h"
+#include "store/proposals.h"
 
 void api_contract_get(http_req_t *req)
 {
-    http_reply_error(req, 501, "not_implemented", "not implemented yet", NULL);
+    static const char *const no_params[] = {NULL};
+    const char *why = NULL;
+    json_t *out;
+    db_t *db;
+    int rc;
+
+    if (api_require_caller(req, ROLE_NONE) < 0 ||
+        http_query_check(req, no_params) < 0 ||
+        api_db(req, &db) < 0)
+        return;
+
+    rc = store_contract_get(db, req->ids[0], req->user_id,
+                            req->role == ROLE_ADMIN, &out);
+    if (rc == FH_ENOTFOUND)
+        why = "no contract has this id";
+    else if (rc == FH_EFORBIDDEN)
+        why = "only the contract's parties may read it";
+    if (rc < 0) {
+        api_fail(req, rc, why, NULL);
+        return;
+    }
+    http_reply_data(req, 200, out);
+}
+
+typedef int (*contract_step_fn)(db_t *db, int64_t user_id, int64_t id,
+                                json_t **out, const char **why);
+
+/* A caller, no body members, one store call on the path's contract id. */
+static void contract_step(http_req_t *req, contract_step_fn step)
+{
+    static const field_spec_t no_fields[] = {{.name = NULL}};
+    const char *why = NULL;
+    json_t *out;
+    db_t *db;
+    int rc;
+
+    if (api_require_caller(req, ROLE_NONE) < 0 ||
+        api_body_check(req, no_fields) < 0 || api_db(req, &db) < 0)
+        return;
+
+    rc = step(db, req->user_id, req->ids[0], &out, &why);
+    if (rc < 0) {
+        api_fail(req, rc, why, NULL);
+        return;
+    }
+    http_reply_data(req, 200, out);
 }
 
 void api_contract_complete(http_req_t *req)
 {
-    http_reply_error(req, 501, "not_implemented", "not implemented yet", NULL);
+    contract_step(req, store_contract_complete);
 }
 
 void api_contract_cancel(http_req_t *req)
 {
-    http_reply_error(req, 501, "not_implemented", "not implemented yet", NULL);
+    contract_step(req, store_contract_cancel);
 }
 
 void api_contracts_by_freelancer(http_req_t *req)
 {
-    http_reply_error(req, 501, "not_implemented", "not implemented yet", NULL);
-}
+    static const char *const params[] = {"status", "page", "page_size", NULL};
+    const char *status;
+    int64_t owner, total;
+    json_t *items;
+    page_t page;
+    db_t *db;
+    int rc;
 
+    if (api_require_caller(req, ROLE_NONE) < 0 ||
+        http_query_check(req, params) < 0 || api_page(req, &page) < 0 ||
+        http_query_enum(req, "status", store_contract_statuses, NULL,
+                        &status) < 0 ||
+        api_db(req, &db) < 0)
+        return;
+    rc = store_proposals_profile_user(db, req->ids[0], &owner);
+    if (rc < 0) {
+        api_fail(req, rc, rc == FH_ENOTFOUND ? "no freelancer has this id"
+                                             : NULL, NULL);
+        return;
+    }
+    if (owner != req->user_id && req->role != ROLE_ADMIN) {
+        api_fail(req, FH_EFORBIDDEN,
+                 "only this freelancer may list its contracts", NULL);
+        return;
+    }
+
+    rc = store_contracts_by_freelancer(db, req->ids[0], status,
+                                       page.page_size, page.offset, &items,
+                                       &total);
+    if (rc < 0) {
+        api_fail(req, rc, NULL, NULL);
+        return;
+    }
+    http_reply_list(req, items, &page, total);
+}

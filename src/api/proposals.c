@@ -1,28 +1,144 @@
-/* PLACEHOLDER: replaced by the real handlers. */
+/* POST /proposals/create, POST /proposals/{id}/withdraw|reject|accept and
+ * GET /proposals/freelancer/{profile_id}: the bidding side of the
+ * marketplace. */
 #include "api/api.h"
+
+#include <stdint.h>
+
+#include "common/err.h"
+#include "store/proposals.h"
+
+/* Replies 422 naming currency unless it is three upper-case letters. */
+static int check_currency(http_req_t *req, const char *currency)
+{
+    if (currency == NULL)
+        return 0;
+    for (int i = 0; i < 3; i++) {
+        if (currency[i] < 'A' || currency[i] > 'Z') {
+            http_reply_error(req, 422, "validation_failed",
+                             "currency must be three upper-case letters",
+                             "currency");
+            return FH_EINVAL;
+        }
+    }
+    return 0;
+}
 
 void api_proposal_create(http_req_t *req)
 {
-    http_reply_error(req, 501, "not_implemented", "not implemented yet", NULL);
+    static const field_spec_t specs[] = {
+        {.name = "job_posting_id", .type = FIELD_INT, .required = true,
+         .min = 1, .max = INT64_MAX},
+        {.name = "cover_letter", .type = FIELD_STRING, .required = true,
+         .min = 1, .max = PROPOSAL_COVER_MAX},
+        {.name = "bid_amount_cents", .type = FIELD_INT, .required = true,
+         .min = 1, .max = PROPOSAL_BID_MAX},
+        {.name = "estimated_duration_days", .type = FIELD_INT,
+         .required = true, .min = 1, .max = PROPOSAL_DAYS_MAX},
+        {.name = "currency", .type = FIELD_STRING, .min = 3, .max = 3},
+        {.name = NULL},
+    };
+    const char *why = NULL;
+    proposal_new_t in;
+    json_t *out;
+    db_t *db;
+    int rc;
+
+    if (api_require_caller(req, ROLE_FREELANCER) < 0 ||
+        api_body_check(req, specs) < 0 ||
+        check_currency(req, api_body_str(req, "currency")) < 0 ||
+        api_db(req, &db) < 0)
+        return;
+    in.job_posting_id = api_body_int(req, "job_posting_id", 0);
+    in.cover_letter = api_body_str(req, "cover_letter");
+    in.bid_amount_cents = api_body_int(req, "bid_amount_cents", 0);
+    in.estimated_duration_days = api_body_int(req, "estimated_duration_days",
+                                              0);
+    in.currency = api_body_str(req, "currency");
+
+    rc = store_proposal_create(db, req->user_id, &in, &out, &why);
+    if (rc < 0) {
+        api_fail(req, rc, why,
+                 rc == FH_ENOTFOUND || rc == FH_ECONFLICT ? "job_posting_id"
+                                                          : NULL);
+        return;
+    }
+    http_reply_data(req, 201, out);
+}
+
+typedef int (*proposal_step_fn)(db_t *db, int64_t user_id, int64_t id,
+                                json_t **out, const char **why);
+
+/* The shape every transition shares: a caller, no body members, one store
+ * call on the path's proposal id, status on success. */
+static void proposal_step(http_req_t *req, proposal_step_fn step, int status)
+{
+    static const field_spec_t no_fields[] = {{.name = NULL}};
+    const char *why = NULL;
+    json_t *out;
+    db_t *db;
+    int rc;
+
+    if (api_require_caller(req, ROLE_NONE) < 0 ||
+        api_body_check(req, no_fields) < 0 || api_db(req, &db) < 0)
+        return;
+
+    rc = step(db, req->user_id, req->ids[0], &out, &why);
+    if (rc < 0) {
+        api_fail(req, rc, why, NULL);
+        return;
+    }
+    http_reply_data(req, status, out);
 }
 
 void api_proposal_withdraw(http_req_t *req)
 {
-    http_reply_error(req, 501, "not_implemented", "not implemented yet", NULL);
+    proposal_step(req, store_proposal_withdraw, 200);
 }
 
 void api_proposal_accept(http_req_t *req)
 {
-    http_reply_error(req, 501, "not_implemented", "not implemented yet", NULL);
+    proposal_step(req, store_proposal_accept, 201);
 }
 
 void api_proposal_reject(http_req_t *req)
 {
-    http_reply_error(req, 501, "not_implemented", "not implemented yet", NULL);
+    proposal_step(req, store_proposal_reject, 200);
 }
 
 void api_proposals_by_freelancer(http_req_t *req)
 {
-    http_reply_error(req, 501, "not_implemented", "not implemented yet", NULL);
-}
+    static const char *const params[] = {"status", "page", "page_size", NULL};
+    const char *status;
+    int64_t owner, total;
+    json_t *items;
+    page_t page;
+    db_t *db;
+    int rc;
 
+    if (api_require_caller(req, ROLE_NONE) < 0 ||
+        http_query_check(req, params) < 0 || api_page(req, &page) < 0 ||
+        http_query_enum(req, "status", store_proposal_statuses, NULL,
+                        &status) < 0 ||
+        api_db(req, &db) < 0)
+        return;
+    rc = store_proposals_profile_user(db, req->ids[0], &owner);
+    if (rc < 0) {
+        api_fail(req, rc, rc == FH_ENOTFOUND ? "no freelancer has this id"
+                                             : NULL, NULL);
+        return;
+    }
+    if (owner != req->user_id && req->role != ROLE_ADMIN) {
+        api_fail(req, FH_EFORBIDDEN,
+                 "only this freelancer may list its proposals", NULL);
+        return;
+    }
+
+    rc = store_proposals_by_freelancer(db, req->ids[0], status, page.page_size,
+                                       page.offset, &items, &total);
+    if (rc < 0) {
+        api_fail(req, rc, NULL, NULL);
+        return;
+    }
+    http_reply_list(req, items, &page, total);
+}
