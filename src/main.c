@@ -4,6 +4,7 @@
  *   seed       fill an empty database with a demo marketplace
  *   import     load the real data sets
  *   maintain   analyse, optimise and check the database
+ *   explain    print the query plans of the hot statements
  *   user add   create a user from the command line */
 #include <errno.h>
 #include <signal.h>
@@ -20,6 +21,7 @@
 #include "http/server.h"
 #include "obs/log.h"
 #include "store/db.h"
+#include "store/explain.h"
 #include "store/maintain.h"
 #include "store/migrate.h"
 #include "store/sessions.h"
@@ -34,6 +36,7 @@ static void usage(FILE *to)
         "       freelance-hub seed --jobs N [--freelancers N] [--clients N] [--seed S]\n"
         "       freelance-hub import [DIR]\n"
         "       freelance-hub maintain [--vacuum]\n"
+        "       freelance-hub explain\n"
         "       freelance-hub user add --role R --email E --name N [--country C]"
         " [--password-stdin]\n"
         "       freelance-hub user create-admin EMAIL [--name N]   (password on stdin)\n"
@@ -199,6 +202,17 @@ static int run_create_admin(const config_t *cfg, int argc, char **argv)
     return 0;
 }
 
+static int run_explain(const config_t *cfg)
+{
+    db_t *db;
+
+    if (run_migrate(cfg, true) != 0 || db_open(cfg->database_url, &db) < 0)
+        return 1;
+    int rc = store_explain_hot(db, stdout);
+    db_close(db);
+    return rc == 0 ? 0 : 1;
+}
+
 /* freelance-hub user add --role R --email E --name N [--country C]
  *     [--password-stdin] */
 static int run_user(const config_t *cfg, int argc, char **argv)
@@ -321,6 +335,8 @@ int main(int argc, char **argv)
         code = run_migrate(&fh_config, true);
         if (code == 0)
             code = import_main(&fh_config, nrest, rest_argv);
+    } else if (strcmp(cmd, "explain") == 0) {
+        code = run_explain(&fh_config);
     } else if (strcmp(cmd, "maintain") == 0) {
         code = run_maintain(&fh_config, nrest, rest_argv);
     } else if (strcmp(cmd, "user") == 0) {

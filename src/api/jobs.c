@@ -35,7 +35,8 @@ static const char *const job_sorts[] = {"newest", "budget_asc", "budget_desc",
 
 static const field_spec_t job_create_fields[] = {JOB_FIELDS(true)};
 static const field_spec_t job_update_fields[] = {JOB_FIELDS(false)};
-static const field_spec_t no_fields[] = {{NULL, 0, false, false, 0, 0, NULL, 0}};
+static const field_spec_t no_fields[] = {
+    {NULL, 0, false, false, 0, 0, NULL, 0}};
 
 /* The position of value in values, which it was taken from. */
 static int enum_index(const char *const *values, const char *value)

@@ -168,6 +168,10 @@ static const char *sql_contract_end =
 static const char *sql_job_end =
     "UPDATE freelance_job_postings SET status = ?, updated_at = ?"
     " WHERE id = ? AND status = 'in_progress'";
+/* LIMITATION: total_earnings_cents adds contract amounts whatever their
+ * currency, so a freelancer paid in several currencies sees one meaningless
+ * sum. Bites only when a profile's contracts mix currencies; per-currency
+ * totals need their own table. */
 static const char *sql_profile_credit =
     "UPDATE freelance_profiles SET completed_jobs = completed_jobs + 1,"
     " total_earnings_cents = total_earnings_cents + ? WHERE id = ?";

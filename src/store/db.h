@@ -25,7 +25,8 @@ int db_open(const char *url, db_t **out);
 void db_close(db_t *db);
 
 /* Hands out the connection of the calling thread, opening it on first use.
- * Release it with db_release() when the request is done. */
+ * Release it with db_release() when the request is done and none of its
+ * statements is in use: the release may finalize cached statements. */
 int db_acquire(db_t **out);
 void db_release(db_t *db);
 

@@ -111,16 +111,25 @@ int db_open(const char *url, db_t **out)
     return 0;
 }
 
-void db_close(db_t *db)
+/* Finalizes every cached statement; each is prepared again on its next
+ * db_prepare. Only while none of them is in use. */
+static void stmt_cache_clear(db_t *db)
 {
-    if (db == NULL)
-        return;
     for (int i = 0; i < STMT_SLOTS; i++) {
         if (db->slots[i]) {
             sqlite3_finalize(db->slots[i]->st);
             free(db->slots[i]);
+            db->slots[i] = NULL;
         }
     }
+    db->nstmts = 0;
+}
+
+void db_close(db_t *db)
+{
+    if (db == NULL)
+        return;
+    stmt_cache_clear(db);
     sqlite3_close_v2(db->conn);
     free(db);
 }
@@ -142,7 +151,12 @@ int db_acquire(db_t **out)
 
 void db_release(db_t *db)
 {
-    (void)db;  /* the connection stays with its thread */
+    /* The connection stays with its thread. Between requests no statement
+     * is in use, so a cache grown past half (queries with many shapes, such
+     * as the job search's filter combinations) starts over here instead of
+     * filling up in the middle of a request. */
+    if (db && db->nstmts >= STMT_SLOTS / 2)
+        stmt_cache_clear(db);
 }
 
 void db_teardown(void)

@@ -358,7 +358,8 @@ static const char *sql_proposals_reject_others =
     "UPDATE freelance_proposals SET status = 'rejected', updated_at = ?"
     " WHERE job_posting_id = ? AND status = 'pending' AND id <> ?";
 
-/* Runs one of the accept statements, bound (now, a, b). */
+/* Runs one of the accept statements, bound (now, a) or, when b is not 0
+ * (ids are positive), (now, a, b); exactly_one as in run_one_change. */
 static int run_bound(db_t *db, const char *sql, int64_t now, int64_t a,
                      int64_t b, bool exactly_one)
 {

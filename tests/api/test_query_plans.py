@@ -1,0 +1,62 @@
+"""Every hot statement reads through its index on a seeded, analysed
+database: no full scan of a large table, and no search sorts its matches
+(no temporary b-tree for ORDER BY)."""
+import json
+import re
+
+from harness import ApiTest, Server, main
+
+BIG = ("freelance_job_postings", "freelance_proposals", "freelance_contracts",
+       "freelance_profiles", "users", "job_skills", "profile_skills", "reviews")
+
+
+class QueryPlanTest(ApiTest):
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = Server()
+        cls.srv.cli("seed", "--jobs", "20000", "--seed", "7")
+        cls.srv.cli("maintain")
+        cls.plans = [json.loads(l) for l in cls.srv.cli("explain").stdout.splitlines()]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.cleanup()
+
+    def test_the_hot_statements_are_all_explained(self):
+        names = {p["name"] for p in self.plans}
+        for needed in ("jobs_search:newest", "jobs_search+category:newest",
+                       "jobs_search+category+level:newest", "jobs_search+level:newest",
+                       "job_get", "profile_by_id", "freelancers_search_page",
+                       "proposals_by_freelancer_page", "contracts_by_freelancer_page"):
+            self.assertIn(needed, names)
+
+    def test_no_hot_statement_sorts_with_a_temporary_btree(self):
+        for p in self.plans:
+            for step in p["plan"]:
+                self.assertNotIn("TEMP B-TREE", step, p)
+
+    def test_no_hot_statement_scans_a_large_table(self):
+        for p in self.plans:
+            for step in p["plan"]:
+                m = re.match(r"SCAN (\S+)", step)
+                if m and not m.group(1).startswith("("):
+                    self.assertIn("USING", step, p)  # a covering-index walk at most
+
+    def test_searches_use_the_composite_indexes(self):
+        want = {
+            "jobs_search:newest": "jobs_status_posted",
+            "jobs_search+category:newest": "jobs_status_category_posted",
+            "jobs_search+category+level:newest": "jobs_status_category_level_posted",
+            "jobs_search+level:newest": "jobs_status_level_posted",
+            "freelancers_search_page": "profiles_available_rating",
+            "contracts_by_freelancer_page_status": "contracts_freelancer",
+            "proposals_by_freelancer_page": "proposals_freelancer",
+        }
+        by_name = {p["name"]: p for p in self.plans}
+        for name, index in want.items():
+            steps = " | ".join(by_name[name]["plan"])
+            self.assertIn("INDEX " + index + " ", steps + " ", name)
+
+
+if __name__ == "__main__":
+    main()
