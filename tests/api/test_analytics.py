@@ -49,9 +49,11 @@ def median_cents(values):
 
 
 def ratio4(num, den):
+    """num / den to 4 decimals as the database rounds the double quotient:
+    from its exact binary value, halves up; None when den is 0."""
     if den == 0:
         return None
-    q = decimal.Decimal(num) / decimal.Decimal(den)
+    q = decimal.Decimal(num / den)
     return float(q.quantize(decimal.Decimal("0.0001"),
                             rounding=decimal.ROUND_HALF_UP))
 
