@@ -64,19 +64,23 @@ class Response:
         return "<%d %s>" % (self.status, self.body[:300])
 
 
-class User:
-    """A user the tests act as. profile_id is set for freelancers with a
-    profile."""
+PASSWORD = "test-password-123"
 
-    def __init__(self, user_id, role, name, email):
+
+class User:
+    """A signed-in user the tests act as. profile_id is set for freelancers
+    with a profile."""
+
+    def __init__(self, user_id, role, name, email, token):
         self.id = user_id
         self.role = role
         self.name = name
         self.email = email
+        self.token = token
         self.profile_id = None
 
     def headers(self):
-        return {"X-User-Id": str(self.id)}
+        return {"Authorization": "Bearer " + self.token}
 
 
 class Server:
@@ -211,15 +215,25 @@ class Server:
         return "%s%d_%d" % (prefix, os.getpid(), self._counter)
 
     def user(self, role, name=None, country=None):
-        """A new user of role, created with the command-line tool."""
+        """A new signed-in user of role: freelancers and clients register
+        through the API, admins through `user create-admin`."""
         tag = self._unique(role)
         name = name or tag.capitalize()
         email = tag + "@example.test"
-        args = ["user", "add", "--role", role, "--email", email, "--name", name]
-        if country:
-            args += ["--country", country]
-        out = self.cli(*args).stdout
-        return User(json.loads(out)["id"], role, name, email)
+        if role == "admin":
+            self.cli("user", "create-admin", email, "--name", name,
+                     input=PASSWORD + "\n")
+        else:
+            body = {"email": email, "password": PASSWORD, "name": name, "role": role}
+            if country:
+                body["country"] = country
+            r = self.post("/auth/register", body)
+            if r.status != 201:
+                raise AssertionError("register failed: %r" % r)
+        r = self.post("/auth/login", {"email": email, "password": PASSWORD})
+        if r.status != 200:
+            raise AssertionError("login failed: %r" % r)
+        return User(r.data["user"]["id"], role, name, email, r.data["token"])
 
     def client(self, **kw):
         return self.user("client", **kw)

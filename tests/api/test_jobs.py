@@ -255,8 +255,8 @@ class JobPermissionsTest(ApiTest):
         a = self.srv.user("admin")
         r = self.srv.post("/jobs", body, user=a)
         self.assertStatus(r, 403, "forbidden")
-        r = self.srv.post("/jobs", body, headers={"X-User-Id": "999999"})
-        self.assertStatus(r, 401, "unauthorized", "X-User-Id")
+        r = self.srv.post("/jobs", body, headers={"Authorization": "Bearer " + "x" * 43})
+        self.assertStatus(r, 401, "unauthorized", "Authorization")
         self.assertEqual(self.db.job_count(), before)
 
     def test_editing_another_clients_job_is_403_and_changes_nothing(self):

@@ -114,7 +114,7 @@ class ProfileTestBase(ApiTest):
             gate.wait()
             c.request(method, BASE + path, body=json.dumps(body),
                       headers={"Content-Type": "application/json",
-                               "X-User-Id": str(user.id)})
+                               "Authorization": "Bearer " + user.token})
             r = c.getresponse()
             r.read()
             statuses.append(r.status)
@@ -222,7 +222,7 @@ class ProfileLifeCycleTest(ProfileTestBase):
         self.assertStatus(self.srv.post("/profiles", {"title": "X"}), 401,
                           "unauthorized")
         r = self.srv.post("/profiles", {"title": "X"},
-                          headers={"X-User-Id": "987654321"})
+                          headers={"Authorization": "Bearer " + "x" * 43})
         self.assertStatus(r, 401, "unauthorized")
 
     def test_skills_are_deduplicated_by_name_and_created(self):

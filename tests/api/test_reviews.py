@@ -14,7 +14,7 @@ def post_on_new_connection(srv, path, body, user):
     try:
         conn.request("POST", "/api/v1/freelance" + path, body=json.dumps(body),
                      headers={"Content-Type": "application/json",
-                              "X-User-Id": str(user.id)})
+                              "Authorization": "Bearer " + user.token})
         r = conn.getresponse()
         data = r.read()
         return r.status, json.loads(data) if data else None
