@@ -152,47 +152,70 @@ int fh_parse_int64(const char *s, int64_t *out)
     return 0;
 }
 
+/* Length of the well-formed UTF-8 sequence at p (before end), or 0 when
+ * there is none there: a NUL, a stray or missing continuation byte, an
+ * overlong form, a surrogate, or a code point past U+10FFFF. */
+static size_t utf8_seq_len(const unsigned char *p, const unsigned char *end)
+{
+    unsigned c = *p, cp;
+    size_t n;
+
+    if (c == 0)
+        return 0;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 1;
+        cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 2;
+        cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 3;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if ((size_t)(end - p) <= n)
+        return 0;
+    for (size_t i = 1; i <= n; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+        return 0;
+    return n + 1;
+}
+
 bool fh_utf8_valid(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s;
     const unsigned char *end = p + len;
 
     while (p < end) {
-        unsigned c = *p;
-        size_t n;
-        unsigned cp;
-
-        if (c == 0)
+        size_t n = utf8_seq_len(p, end);
+        if (n == 0)
             return false;
-        if (c < 0x80) {
-            p++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) {
-            n = 1;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 2;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if ((size_t)(end - p) <= n)
-            return false;
-        for (size_t i = 1; i <= n; i++) {
-            if ((p[i] & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (p[i] & 0x3F);
-        }
-        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-            (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-            return false;
-        p += n + 1;
+        p += n;
     }
     return true;
+}
+
+void fh_utf8_scrub(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+    const unsigned char *end = p + strlen(s);
+
+    while (p < end) {
+        size_t n = utf8_seq_len(p, end);
+        if (n == 0) {
+            *p = '?';
+            n = 1;
+        }
+        p += n;
+    }
 }
 
 size_t fh_utf8_len(const char *s)

@@ -31,6 +31,10 @@ int fh_parse_int64(const char *s, int64_t *out);
  * surrogate sequences. */
 bool fh_utf8_valid(const char *s, size_t len);
 
+/* Replaces, in place, each byte of s that is not part of a well-formed
+ * UTF-8 sequence with '?', so that s can go into JSON. */
+void fh_utf8_scrub(char *s);
+
 /* Number of code points in a valid UTF-8 string. */
 size_t fh_utf8_len(const char *s);
 

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "common/err.h"
+#include "common/util.h"
 #include "obs/log.h"
 
 /* What each fh_err becomes on the wire. */
@@ -110,19 +111,41 @@ static void finish_error(http_req_t *req, int status, const char *code,
                   "s:reason", message);
 }
 
+/* Messages and field names quote what the client sent (a member or
+ * parameter name, a method), which need not be UTF-8 and may be cut inside
+ * a character; jansson refuses such text. Returns s, or a repaired copy in
+ * *copy that the caller frees. */
+static const char *utf8_safe(const char *s, char **copy)
+{
+    *copy = NULL;
+    if (s == NULL || fh_utf8_valid(s, strlen(s)))
+        return s;
+    *copy = strdup(s);
+    if (*copy == NULL)
+        return "?";
+    fh_utf8_scrub(*copy);
+    return *copy;
+}
+
 /* Builds and sets the error envelope; extra members (may be NULL) are
  * added to the error object and their reference taken. */
 static void reply_error(http_req_t *req, int status, const char *code,
                         const char *message, const char *field, json_t *extra)
 {
-    json_t *err = json_pack("{ss ss}", "code", code, "message", message);
+    char *message_copy, *field_copy;
+    json_t *err;
 
+    message = utf8_safe(message, &message_copy);
+    field = utf8_safe(field, &field_copy);
+    err = json_pack("{ss ss}", "code", code, "message", message);
     if (err && extra)
         json_object_update(err, extra);
     json_decref(extra);
     if (err && field)
         json_object_set_new(err, "field", json_string(field));
     finish_error(req, status, code, message, field, err);
+    free(message_copy);
+    free(field_copy);
 }
 
 void http_reply_error(http_req_t *req, int status, const char *code,
