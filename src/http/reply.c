@@ -48,6 +48,7 @@ static void set_json(http_req_t *req, int status, json_t *root)
         static const char oom[] =
             "{\"status\":\"error\",\"error\":{\"code\":\"internal_error\","
             "\"message\":\"an internal error occurred\"}}";
+        log_error("reply could not be encoded", "i:status", (int64_t)status);
         set_body(req, 500, strdup(oom));
         req->error_code = "internal_error";
         return;
