@@ -3,6 +3,7 @@
 #include <microhttpd.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/err.h"
 #include "common/util.h"
@@ -11,6 +12,31 @@
 const char *http_header(http_req_t *req, const char *name)
 {
     return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+typedef struct header_count {
+    const char *name;
+    int n;
+} header_count_t;
+
+static enum MHD_Result on_header(void *cls, enum MHD_ValueKind kind,
+                                 const char *key, const char *value)
+{
+    header_count_t *c = cls;
+
+    (void)kind;
+    (void)value;
+    if (strcasecmp(key, c->name) == 0)
+        c->n++;
+    return MHD_YES;
+}
+
+int http_header_count(http_req_t *req, const char *name)
+{
+    header_count_t c = {.name = name};
+
+    MHD_get_connection_values(req->conn, MHD_HEADER_KIND, on_header, &c);
+    return c.n;
 }
 
 const char *http_query(http_req_t *req, const char *name, size_t *len)

@@ -62,6 +62,9 @@ struct http_req {
 /* A header of the request, or NULL. */
 const char *http_header(http_req_t *req, const char *name);
 
+/* How many times the request carries header name (any case). */
+int http_header_count(http_req_t *req, const char *name);
+
 /* A query parameter, URL-decoded, or NULL when absent. *len gets its
  * length in bytes (a decoded %00 shows as len > strlen). */
 const char *http_query(http_req_t *req, const char *name, size_t *len);

@@ -171,6 +171,21 @@ static void route_request(http_req_t *req)
     }
 }
 
+/* The first header that the request repeats among those it may carry only
+ * once, or NULL. Two copies are ambiguous: a proxy in front may act on the
+ * other one (two lengths smuggle a request; two identities confuse). */
+static const char *repeated_header(http_req_t *req)
+{
+    static const char *const once[] = {"Content-Length", "Transfer-Encoding",
+                                       "Authorization", "Content-Type",
+                                       "Host", NULL};
+
+    for (const char *const *h = once; *h; h++)
+        if (http_header_count(req, *h) > 1)
+            return *h;
+    return NULL;
+}
+
 static bool content_type_is_json(const char *ct)
 {
     if (ct == NULL)
@@ -321,13 +336,22 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn,
         log_context_set(req->request_id, method, route_name(req));
 
         /* A declared length over the limit is refused before reading,
-         * and so are two length headers that could disagree. */
+         * and so are length headers that could disagree; after those the
+         * next request's start is unknown, so the connection ends. */
         const char *cl = http_header(req, "Content-Length");
+        const char *twice = repeated_header(req);
+        char msg[96];
         int64_t declared;
-        if (cl && http_header(req, "Transfer-Encoding")) {
+        if (twice) {
+            snprintf(msg, sizeof(msg), "%s is given more than once", twice);
+            http_reply_error(req, 400, "malformed_request", msg, twice);
+            http_reply_header(req, "Connection", "close");
+            ok = send_reply(req);
+        } else if (cl && http_header(req, "Transfer-Encoding")) {
             http_reply_error(req, 400, "malformed_request",
                              "send either Content-Length or "
                              "Transfer-Encoding, not both", NULL);
+            http_reply_header(req, "Connection", "close");
             ok = send_reply(req);
         } else if (cl && (fh_parse_int64(cl, &declared) < 0 ||
                           declared > max_body)) {

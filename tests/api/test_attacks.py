@@ -46,5 +46,47 @@ class ErrorTextTest(ApiTest):
         self.assertEqual(json_of(raw)["error"]["code"], "method_not_allowed")
 
 
+class RepeatedHeaderTest(ApiTest):
+    """A header that may appear once, given twice, is ambiguous: a proxy in
+    front may read the other copy than the server (request smuggling with
+    two lengths, one identity seen by the proxy and another by the API)."""
+
+    def post_twice(self, headers, body):
+        head = ("POST %s/jobs HTTP/1.1\r\nHost: t\r\n" % BASE).encode()
+        return raw_http(self.srv.port, head + headers + b"\r\n" + body +
+                        raw_get(b"/categories"))
+
+    def test_two_content_lengths_are_400_and_the_rest_is_not_a_request(self):
+        for first, second in ((b"2", b"40"), (b"40", b"2"), (b"2", b"2")):
+            raw = self.post_twice(b"Content-Type: application/json\r\n"
+                                  b"Content-Length: " + first + b"\r\n"
+                                  b"Content-Length: " + second + b"\r\n", b"{}")
+            self.assertEqual(status_of(raw), 400, raw[:300])
+            self.assertEqual(json_of(raw)["error"]["code"], "malformed_request")
+            self.assertEqual(json_of(raw)["error"]["field"], "Content-Length")
+            self.assertEqual(raw.count(b"HTTP/1.1 "), 1, raw)
+
+    def test_two_transfer_encodings_are_400(self):
+        raw = self.post_twice(b"Content-Type: application/json\r\n"
+                              b"Transfer-Encoding: chunked\r\n"
+                              b"Transfer-Encoding: chunked\r\n", b"2\r\n{}\r\n0\r\n\r\n")
+        self.assertEqual(status_of(raw), 400, raw[:300])
+        self.assertEqual(raw.count(b"HTTP/1.1 "), 1, raw)
+
+    def test_two_authorization_headers_are_400_not_the_first_identity(self):
+        c, f = self.srv.client(), self.srv.freelancer()
+        raw = raw_http(self.srv.port, raw_get(
+            b"/auth/me", b"Authorization: Bearer " + c.token.encode() + b"\r\n" +
+            b"Authorization: Bearer " + f.token.encode() + b"\r\n"))
+        self.assertEqual(status_of(raw), 400, raw[:300])
+        self.assertEqual(json_of(raw)["error"]["field"], "Authorization")
+
+    def test_two_hosts_or_content_types_are_400(self):
+        for twice in (b"Host: a\r\n", b"Content-Type: text/plain\r\n"):
+            raw = raw_http(self.srv.port, raw_get(b"/categories", twice + twice))
+            self.assertEqual(status_of(raw), 400, (twice, raw[:300]))
+        self.assertStatus(self.srv.get("/categories"), 200)
+
+
 if __name__ == "__main__":
     main()
