@@ -39,6 +39,29 @@ static void route_request(http_req_t *req);
 static void dispatch(http_req_t *req);
 static enum MHD_Result send_reply(http_req_t *req);
 
+/* What on_uri hands on_access for a path it refuses. */
+static const char path_refused;
+#define PATH_REFUSED ((void *)&path_refused)
+
+/* Sees the request target before libmicrohttpd decodes it. A path with an
+ * encoded NUL or slash would be decoded into another path (cut at the NUL,
+ * one segment split in two) that a proxy or cache in front does not see;
+ * such a request is marked here and refused by on_access. Query strings
+ * are decoded as usual: their helpers check what they get. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    size_t n = uri ? strcspn(uri, "?") : 0;
+
+    (void)cls;
+    (void)conn;
+    for (size_t i = 0; i + 2 < n; i++)
+        if (uri[i] == '%' &&
+            ((uri[i + 1] == '0' && uri[i + 2] == '0') ||
+             (uri[i + 1] == '2' && (uri[i + 2] == 'F' || uri[i + 2] == 'f'))))
+            return PATH_REFUSED;
+    return NULL;
+}
+
 /* A client-chosen request id is kept when it is short and plain. */
 static bool request_id_is_sane(const char *s)
 {
@@ -325,14 +348,19 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn,
 
     (void)cls;
     (void)version;
-    if (req == NULL) {
+    if (req == NULL || *con_cls == PATH_REFUSED) {
+        bool refused = req != NULL;
         req = req_new(conn, url, method);
         if (req == NULL)
             return MHD_NO;
         *con_cls = req;
         atomic_fetch_add(&inflight, 1);
         log_context_set(req->request_id, method, "unmatched");
-        route_request(req);
+        if (refused)
+            http_reply_error(req, 400, "malformed_request",
+                             "the path must not hold %00 or %2F", NULL);
+        else
+            route_request(req);
         log_context_set(req->request_id, method, route_name(req));
 
         /* A declared length over the limit is refused before reading,
@@ -396,7 +424,7 @@ static void on_request_completed(void *cls, struct MHD_Connection *conn,
 
     (void)cls;
     (void)conn;
-    if (req == NULL)
+    if (req == NULL || *con_cls == PATH_REFUSED)
         return;
     *con_cls = NULL;
     log_context_set(req->request_id, req->method, route_name(req));
@@ -490,6 +518,7 @@ int http_server_start(const config_t *cfg, http_server_t **out)
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout_s,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
         MHD_OPTION_NOTIFY_COMPLETED, on_request_completed, NULL,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
         MHD_OPTION_END);
     if (srv->daemon == NULL) {

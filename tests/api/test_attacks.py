@@ -88,5 +88,39 @@ class RepeatedHeaderTest(ApiTest):
         self.assertStatus(self.srv.get("/categories"), 200)
 
 
+class EncodedPathTest(ApiTest):
+    """libmicrohttpd decodes the path before routing: %2F became a segment
+    separator and %00 cut the path, so /jobs%2F1 and /dashboard/client%00.css
+    were served as /jobs/1 and /dashboard/client. A proxy or cache in front
+    sees other paths (an access rule bypassed, a private page cached as a
+    static file)."""
+
+    def test_encoded_slash_in_path_is_400_not_another_route(self):
+        c = self.srv.client()
+        job = self.srv.job(c)
+        self.assertStatus(self.srv.get("/jobs/%d" % job["id"]), 200)
+        for path in ("/jobs%%2F%d" % job["id"], "/jobs%%2f%d" % job["id"]):
+            self.assertStatus(self.srv.get(path), 400, "malformed_request")
+
+    def test_encoded_nul_in_path_is_400_never_the_page_before_it(self):
+        c = self.srv.client()
+        job = self.srv.job(c)
+        r = self.srv.get("/jobs/%d%%00.json" % job["id"])
+        self.assertStatus(r, 400, "malformed_request")
+        r = self.srv.get("/dashboard/client%00.css", user=c)
+        self.assertStatus(r, 400, "malformed_request")
+        self.assertNotIn("data", r.json)
+
+    def test_encoded_text_elsewhere_still_decodes(self):
+        c = self.srv.client()
+        job = self.srv.job(c, skills=["CI/CD"])
+        digits = "".join("%%%02X" % ord(ch) for ch in str(job["id"]))
+        r = self.assertStatus(self.srv.get("/jobs/" + digits), 200)
+        self.assertEqual(r.data["id"], job["id"])
+        r = self.assertStatus(self.srv.get("/jobs/search?skill=CI%2FCD"), 200)
+        self.assertEqual([j["id"] for j in r.items], [job["id"]])
+        self.assertStatus(self.srv.get("/jobs/search?q=a%00b"), 400, "malformed_request", "q")
+
+
 if __name__ == "__main__":
     main()
