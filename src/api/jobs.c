@@ -278,6 +278,13 @@ void api_jobs_search(http_req_t *req)
         return;
 
     rc = store_jobs_search(db, &q, &items, &total);
+    if (rc == FH_EINVAL) {
+        char msg[80];
+        snprintf(msg, sizeof(msg), "q must be at most %d characters and %d words",
+                 JOBS_TEXT_MAX, JOBS_TEXT_WORDS_MAX);
+        api_fail(req, rc, msg, "q");
+        return;
+    }
     if (rc < 0) {
         api_fail(req, rc, NULL, NULL);
         return;

@@ -476,16 +476,56 @@ int store_job_proposals(db_t *db, int64_t job_id, const char *status,
 
 /* ---- search ---- */
 
-bool store_jobs_match_text(const char *text, char *out, size_t cap)
+/* Whether an ASCII byte separates tokens for the jobs_fts tokenizer
+ * (unicode61, tokenchars '+#'); other bytes are compared as they are. */
+static bool is_token_gap(unsigned char c)
+{
+    return c < 0x80 && c != '+' && c != '#' &&
+           !((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'));
+}
+
+/* Whether words [a, a_end) and [b, b_end) give the tokenizer the same
+ * tokens: they differ at most in ASCII case and in the ASCII punctuation
+ * around and between their tokens ("Go", "go," and "(go)"). Conservative:
+ * words that differ in other characters count as different. */
+static bool same_tokens(const unsigned char *a, const unsigned char *a_end,
+                        const unsigned char *b, const unsigned char *b_end)
+{
+    for (;;) {
+        while (a < a_end && is_token_gap(*a))
+            a++;
+        while (b < b_end && is_token_gap(*b))
+            b++;
+        if (a == a_end || b == b_end)
+            return a == a_end && b == b_end;
+        for (; a < a_end && !is_token_gap(*a); a++, b++) {
+            if (b == b_end || is_token_gap(*b))
+                return false;
+            unsigned char x = *a, y = *b;
+            if (x >= 'A' && x <= 'Z')
+                x |= 0x20;
+            if (y >= 'A' && y <= 'Z')
+                y |= 0x20;
+            if (x != y)
+                return false;
+        }
+        if (b < b_end && !is_token_gap(*b))
+            return false;
+    }
+}
+
+int store_jobs_match_text(const char *text, char *out, size_t cap)
 {
     const unsigned char *p = (const unsigned char *)text;
+    const unsigned char *seen[JOBS_TEXT_WORDS_MAX + 1][2];
     size_t used = 0;
+    int words = 0;
 
     if (cap == 0)
-        return false;
-    while (*p) {
+        return 0;
+    while (*p && words <= JOBS_TEXT_WORDS_MAX) {
         const unsigned char *start, *end;
-        bool wordy = false;
+        bool wordy = false, repeated = false;
         size_t need = 3;  /* two quotes and a separating space */
 
         while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
@@ -503,7 +543,11 @@ bool store_jobs_match_text(const char *text, char *out, size_t cap)
             p++;
         }
         end = p;
-        if (!wordy)
+        /* A repeated word adds nothing to the AND but one more phrase that
+         * every match is checked and ranked against. */
+        for (int i = 0; wordy && i < words && !repeated; i++)
+            repeated = same_tokens(start, end, seen[i][0], seen[i][1]);
+        if (!wordy || repeated)
             continue;
         if (used + need >= cap)
             break;  /* out of room: the words left are dropped */
@@ -516,9 +560,12 @@ bool store_jobs_match_text(const char *text, char *out, size_t cap)
             out[used++] = (char)*c;
         }
         out[used++] = '"';
+        seen[words][0] = start;
+        seen[words][1] = end;
+        words++;
     }
     out[used] = '\0';
-    return used > 0;
+    return words;
 }
 
 /* Which optional filters a search has: each combination has SQL texts of
@@ -834,7 +881,7 @@ int store_jobs_search(db_t *db, const job_search_t *q, json_t **items,
     char match[JOBS_MATCH_CAP];
     int64_t skill_id = 0;
     unsigned flags = 0;
-    int sort = (int)q->sort;
+    int sort = (int)q->sort, words;
     int rc = search_ready();
 
     *items = NULL;
@@ -842,7 +889,10 @@ int store_jobs_search(db_t *db, const job_search_t *q, json_t **items,
         return rc;
     if (q->text && fh_utf8_len(q->text) > JOBS_TEXT_MAX)
         return FH_EINVAL;
-    if (q->text && store_jobs_match_text(q->text, match, sizeof(match)))
+    words = q->text ? store_jobs_match_text(q->text, match, sizeof(match)) : 0;
+    if (words > JOBS_TEXT_WORDS_MAX)
+        return FH_EINVAL;
+    if (words > 0)
         flags |= F_TEXT;
     if (q->category_id > 0)
         flags |= F_CATEGORY;

@@ -10,6 +10,7 @@
 #include "store/db.h"
 
 #define JOBS_TEXT_MAX 200  /* code points in a search text */
+#define JOBS_TEXT_WORDS_MAX 16  /* distinct words in it: each costs every match */
 
 enum job_sort {
     JOB_SORT_NEWEST,       /* posted_at DESC, id DESC */
@@ -38,9 +39,11 @@ typedef struct job_search {
 
 /* Turns user text into an FTS5 query in which nothing is syntax: each
  * whitespace-separated word that holds a letter or digit becomes a quoted
- * phrase (inner quotes doubled); the phrases are ANDed. Writes at most cap
- * bytes into out. Returns false when no word is left (no text filter). */
-bool store_jobs_match_text(const char *text, char *out, size_t cap);
+ * phrase (inner quotes doubled); the phrases are ANDed, a word repeated
+ * (up to ASCII case and punctuation) only once. Writes at most cap bytes
+ * into out. Returns the number of distinct words, counting no further than
+ * JOBS_TEXT_WORDS_MAX + 1: 0 when none is left (no text filter). */
+int store_jobs_match_text(const char *text, char *out, size_t cap);
 
 /* Creates a job of client_id from a checked body (fields of POST /jobs) in
  * one transaction, skills included, and gives the new job as GET shows it.
@@ -73,7 +76,9 @@ int store_job_proposals(db_t *db, int64_t job_id, const char *status,
                         int64_t limit, int64_t offset, json_t **items,
                         int64_t *total);
 
-/* A page of search results and the total, read from one snapshot. */
+/* A page of search results and the total, read from one snapshot.
+ * FH_EINVAL when the text is over JOBS_TEXT_MAX code points or
+ * JOBS_TEXT_WORDS_MAX words. */
 int store_jobs_search(db_t *db, const job_search_t *q, json_t **items,
                       int64_t *total);
 

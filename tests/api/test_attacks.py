@@ -122,5 +122,35 @@ class EncodedPathTest(ApiTest):
         self.assertStatus(self.srv.get("/jobs/search?q=a%00b"), 400, "malformed_request", "q")
 
 
+class SearchTextCostTest(ApiTest):
+    """Each word of q is one more phrase that every matching job is checked
+    and ranked against: 100 copies of a common word cost about fifty times
+    one copy, a cheap request pinning a worker on a large marketplace.
+    Repeats now count once, and more than 16 distinct words are refused."""
+
+    def test_search_text_of_more_than_16_distinct_words_is_422_naming_q(self):
+        c = self.srv.client()
+        words = ["w%02d" % i for i in range(1, 18)]
+        job = self.srv.job(c, title=" ".join(words[:16]))
+        for sort in ("relevance", "newest"):
+            r = self.srv.get("/jobs/search?sort=%s&q=%s" % (sort, "+".join(words)))
+            self.assertStatus(r, 422, "validation_failed", "q")
+            r = self.srv.get("/jobs/search?sort=%s&q=%s" % (sort, "+".join(words[:16])))
+            self.assertStatus(r, 200)
+            self.assertEqual([j["id"] for j in r.items], [job["id"]])
+
+    def test_repeated_words_count_once_and_find_what_one_finds(self):
+        c = self.srv.client()
+        job = self.srv.job(c, title="Go developer")
+        self.srv.job(c, title="Python developer")
+        q = "+".join(["go", "Go", "go,", "(GO)", "go."] * 10)
+        for sort in ("relevance", "newest"):
+            r = self.assertStatus(self.srv.get("/jobs/search?sort=%s&q=%s" % (sort, q)), 200)
+            self.assertEqual([j["id"] for j in r.items], [job["id"]])
+
+    def test_words_without_letters_do_not_count(self):
+        q = "+".join(["w%02d" % i for i in range(16)] + ["-"] * 20 + ["%22"] * 5)
+        self.assertStatus(self.srv.get("/jobs/search?q=" + q), 200)
+
 if __name__ == "__main__":
     main()
