@@ -152,10 +152,7 @@ int fh_parse_int64(const char *s, int64_t *out)
     return 0;
 }
 
-/* Length of the well-formed UTF-8 sequence at p (before end), or 0 when
- * there is none there: a NUL, a stray or missing continuation byte, an
- * overlong form, a surrogate, or a code point past U+10FFFF. */
-static size_t utf8_seq_len(const unsigned char *p, const unsigned char *end)
+size_t fh_utf8_seq_len(const unsigned char *p, const unsigned char *end)
 {
     unsigned c = *p, cp;
     size_t n;
@@ -195,7 +192,7 @@ bool fh_utf8_valid(const char *s, size_t len)
     const unsigned char *end = p + len;
 
     while (p < end) {
-        size_t n = utf8_seq_len(p, end);
+        size_t n = fh_utf8_seq_len(p, end);
         if (n == 0)
             return false;
         p += n;
@@ -209,7 +206,7 @@ void fh_utf8_scrub(char *s)
     const unsigned char *end = p + strlen(s);
 
     while (p < end) {
-        size_t n = utf8_seq_len(p, end);
+        size_t n = fh_utf8_seq_len(p, end);
         if (n == 0) {
             *p = '?';
             n = 1;

@@ -31,6 +31,11 @@ int fh_parse_int64(const char *s, int64_t *out);
  * surrogate sequences. */
 bool fh_utf8_valid(const char *s, size_t len);
 
+/* Length of the well-formed UTF-8 sequence at p (before end), or 0 when
+ * there is none there: a NUL, a stray or missing continuation byte, an
+ * overlong form, a surrogate, or a code point past U+10FFFF. */
+size_t fh_utf8_seq_len(const unsigned char *p, const unsigned char *end);
+
 /* Replaces, in place, each byte of s that is not part of a well-formed
  * UTF-8 sequence with '?', so that s can go into JSON. */
 void fh_utf8_scrub(char *s);

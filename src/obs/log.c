@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/err.h"
+#include "common/util.h"
 
 #define LINE_MAX_BYTES 4096
 
@@ -122,10 +123,13 @@ static void put_fmt(line_t *l, const char *fmt, ...)
 }
 
 /* Writes s as a value: JSON-escaped in JSON mode; in text mode quoted when it
- * holds a space, quote, '=' or control character. */
+ * holds a space, quote, '=' or control character. Bytes that are not UTF-8
+ * (a client's method, say) are written as '?', so that a line stays valid
+ * JSON and plain text. */
 static void put_string(line_t *l, const char *s)
 {
     bool quote = log_json || s[0] == '\0' || strpbrk(s, " \"=\\\t\r\n") != NULL;
+    const unsigned char *end = (const unsigned char *)s + strlen(s);
 
     if (quote)
         put_raw(l, "\"", 1);
@@ -133,10 +137,18 @@ static void put_string(line_t *l, const char *s)
         if (*p == '"' || *p == '\\') {
             char esc[2] = {'\\', (char)*p};
             put_raw(l, esc, 2);
-        } else if (*p < 0x20) {
+        } else if (*p < 0x20 || *p == 0x7f) {
             put_fmt(l, "\\u%04x", *p);
-        } else {
+        } else if (*p < 0x80) {
             put_raw(l, (const char *)p, 1);
+        } else {
+            size_t n = fh_utf8_seq_len(p, end);
+            if (n == 0) {
+                put_raw(l, "?", 1);
+            } else {
+                put_raw(l, (const char *)p, n);
+                p += n - 1;
+            }
         }
     }
     if (quote)

@@ -152,5 +152,23 @@ class SearchTextCostTest(ApiTest):
         q = "+".join(["w%02d" % i for i in range(16)] + ["-"] * 20 + ["%22"] * 5)
         self.assertStatus(self.srv.get("/jobs/search?q=" + q), 200)
 
+class JsonLogTest(ApiTest):
+    """A method or parameter name of bytes that are not UTF-8 went into the
+    log as it was, so a JSON log line no longer parsed."""
+    server_env = {"LOG_JSON_FORMAT": "true", "LOG_LEVEL": "debug"}
+
+    def test_log_lines_stay_json_whatever_the_client_sends(self):
+        for req in (b"G\xff\xfe" + raw_get(b"/jobs/1")[3:],
+                    raw_get(b"/jobs/search?%FF=1"),
+                    b"G\x7f" + raw_get(b"/categories")[3:]):
+            raw_http(self.srv.port, req)
+        self.assertStatus(self.srv.get("/categories"), 200)
+        with open(self.srv.log_path, "rb") as f:
+            lines = f.read().splitlines()
+        self.assertGreater(len(lines), 3)
+        for line in lines:
+            json.loads(line)
+
+
 if __name__ == "__main__":
     main()
