@@ -367,6 +367,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn,
          * and so are length headers that could disagree; after those the
          * next request's start is unknown, so the connection ends. */
         const char *cl = http_header(req, "Content-Length");
+        const char *te = http_header(req, "Transfer-Encoding");
         const char *twice = repeated_header(req);
         char msg[96];
         int64_t declared;
@@ -375,10 +376,18 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn,
             http_reply_error(req, 400, "malformed_request", msg, twice);
             http_reply_header(req, "Connection", "close");
             ok = send_reply(req);
-        } else if (cl && http_header(req, "Transfer-Encoding")) {
+        } else if (cl && te) {
             http_reply_error(req, 400, "malformed_request",
                              "send either Content-Length or "
                              "Transfer-Encoding, not both", NULL);
+            http_reply_header(req, "Connection", "close");
+            ok = send_reply(req);
+        } else if (te && strcasecmp(te, "chunked") != 0) {
+            /* libmicrohttpd decodes no other coding: the body would have
+             * no known end, and be read until the client closes. */
+            http_reply_error(req, 400, "malformed_request",
+                             "Transfer-Encoding must be chunked",
+                             "Transfer-Encoding");
             http_reply_header(req, "Connection", "close");
             ok = send_reply(req);
         } else if (cl && (fh_parse_int64(cl, &declared) < 0 ||

@@ -2,6 +2,7 @@
 fault that was found, so that it stays fixed. Raw bytes go through
 raw_http where http.client would refuse to send them."""
 import json
+import time
 
 from harness import ApiTest, BASE, main, raw_http
 
@@ -168,6 +169,41 @@ class JsonLogTest(ApiTest):
         self.assertGreater(len(lines), 3)
         for line in lines:
             json.loads(line)
+
+
+class TransferEncodingTest(ApiTest):
+    """libmicrohttpd decodes only a Transfer-Encoding of exactly "chunked";
+    any other value (gzip, "gzip, chunked", identity, "chunked " with a
+    trailing blank) left the body length unknown, so the server read until
+    the client closed and never answered, and a proxy that did decode the
+    body would find its next request swallowed."""
+    server_env = {"CONNECTION_TIMEOUT_S": "20"}
+
+    def test_transfer_encoding_other_than_chunked_is_400_at_once(self):
+        c = self.srv.client()
+        for te in (b"identity", b"gzip", b"gzip, chunked", b"chunked, identity",
+                   b"chunked ", b"xchunked"):
+            start = time.time()
+            raw = raw_http(self.srv.port, (
+                "POST %s/jobs HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer %s\r\n"
+                "Content-Type: application/json\r\n" % (BASE, c.token)).encode() +
+                b"Transfer-Encoding: " + te + b"\r\n\r\n2\r\n{}\r\n0\r\n\r\n" +
+                raw_get(b"/categories"), read_timeout=10)
+            self.assertLess(time.time() - start, 5, te)
+            self.assertEqual(status_of(raw), 400, (te, raw[:300]))
+            self.assertEqual(json_of(raw)["error"]["field"], "Transfer-Encoding")
+            self.assertEqual(raw.count(b"HTTP/1.1 "), 1, raw)
+
+    def test_chunked_in_any_case_is_read(self):
+        c = self.srv.client()
+        for te in (b"chunked", b"Chunked", b"CHUNKED"):
+            body = json.dumps({"title": "t", "budget_type": "fixed"}).encode()
+            raw = raw_http(self.srv.port, (
+                "POST %s/jobs HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer %s\r\n"
+                "Content-Type: application/json\r\nConnection: close\r\n" % (BASE, c.token)
+            ).encode() + b"Transfer-Encoding: " + te + b"\r\n\r\n" +
+                b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n")
+            self.assertEqual(status_of(raw), 201, (te, raw[:300]))
 
 
 if __name__ == "__main__":
