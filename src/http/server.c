@@ -461,6 +461,12 @@ static void on_request_completed(void *cls, struct MHD_Connection *conn,
  * HTML 400/413/431 and a closed connection, not with the JSON error: the
  * library offers no hook for those bodies. Clients see the right status;
  * only the body differs, and only for requests that are not valid HTTP. */
+/* LIMITATION: a query string of more parameters than the connection's
+ * memory pool can index (about 450 with the library's default pool) is
+ * refused by libmicrohttpd 0.9.75 with a 431 that it never sends: the
+ * client waits until CONNECTION_TIMEOUT_S closes the connection. The
+ * library parses the parameters before any callback can refuse them, so
+ * nothing here can answer sooner; only such a client is held up. */
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
     char buf[512];
