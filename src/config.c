@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cache/redis.h"
 #include "common/err.h"
 #include "common/util.h"
 #include "obs/log.h"
@@ -239,6 +240,14 @@ int config_validate(const config_t *cfg, char err[FH_CONFIG_ERR_LEN])
         cfg->database_url[7] == '\0') {
         snprintf(err, FH_CONFIG_ERR_LEN, "DATABASE_URL names no SQLite file");
         return FH_EINVAL;
+    }
+    if (cfg->redis_url[0]) {
+        cache_redis_url_t url;
+        char why[CACHE_REDIS_ERR_LEN];
+        if (cache_redis_url_parse(cfg->redis_url, &url, why) < 0) {
+            snprintf(err, FH_CONFIG_ERR_LEN, "%s", why);
+            return FH_EINVAL;
+        }
     }
     if (cfg->host[0] == '\0') {
         snprintf(err, FH_CONFIG_ERR_LEN, "HOST must not be empty");

@@ -32,7 +32,7 @@ const route_t http_routes[] = {
     {"PATCH", "/jobs/{id}", api_job_update, TIER_STANDARD, CACHE_NONE, B},
     {"POST", "/jobs/{id}/close", api_job_close, TIER_STANDARD, CACHE_NONE, BO},
     {"GET", "/jobs/{id}/proposals", api_job_proposals, TIER_STANDARD,
-     CACHE_NONE, P},
+     CACHE_DEFAULT, P},
 
     {"POST", "/proposals/create", api_proposal_create, TIER_STANDARD,
      CACHE_NONE, B},
@@ -43,11 +43,12 @@ const route_t http_routes[] = {
     {"POST", "/proposals/{id}/reject", api_proposal_reject, TIER_STANDARD,
      CACHE_NONE, BO},
     {"GET", "/proposals/freelancer/{id}", api_proposals_by_freelancer,
-     TIER_STANDARD, CACHE_NONE, P},
+     TIER_STANDARD, CACHE_DEFAULT, P},
 
     {"GET", "/contracts/freelancer/{id}", api_contracts_by_freelancer,
-     TIER_STANDARD, CACHE_NONE, P},
-    {"GET", "/contracts/{id}", api_contract_get, TIER_STANDARD, CACHE_NONE, P},
+     TIER_STANDARD, CACHE_DEFAULT, P},
+    {"GET", "/contracts/{id}", api_contract_get, TIER_STANDARD, CACHE_DEFAULT,
+     P},
     {"POST", "/contracts/{id}/complete", api_contract_complete, TIER_STANDARD,
      CACHE_NONE, BO},
     {"POST", "/contracts/{id}/cancel", api_contract_cancel, TIER_STANDARD,
@@ -61,6 +62,8 @@ const route_t http_routes[] = {
      CACHE_DEFAULT, P},
     {"GET", "/analytics/marketplace", api_analytics_marketplace, TIER_STANDARD,
      CACHE_ANALYTICS, 0},
+
+    {"GET", "/admin/cache", api_admin_cache, TIER_STANDARD, CACHE_NONE, P},
 };
 
 const size_t http_nroutes = sizeof(http_routes) / sizeof(http_routes[0]);

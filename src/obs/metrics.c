@@ -90,19 +90,42 @@ void metrics_db_query(double dur_ms)
     observe(&db_latency, dur_ms);
 }
 
-typedef struct buf {
+struct metrics_out {
     char *p;
     size_t len, cap;
     int failed;
-} buf_t;
+};
+typedef struct metrics_out buf_t;
 
-static void put(buf_t *b, const char *fmt, ...)
+#define MAX_SOURCES 8
+static metrics_source_fn sources[MAX_SOURCES];
+
+int metrics_source_add(metrics_source_fn fn)
+{
+    for (size_t i = 0; i < MAX_SOURCES; i++) {
+        if (sources[i] == NULL || sources[i] == fn) {
+            sources[i] = fn;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+void metrics_source_remove(metrics_source_fn fn)
+{
+    for (size_t i = 0; i < MAX_SOURCES; i++)
+        if (sources[i] == fn)
+            sources[i] = NULL;
+}
+
+__attribute__((format(printf, 2, 0)))
+static void vput(buf_t *b, const char *fmt, va_list args)
 {
     va_list ap;
 
     for (;;) {
         size_t room = b->cap - b->len;
-        va_start(ap, fmt);
+        va_copy(ap, args);
         int n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? room : 0, fmt, ap);
         va_end(ap);
         if (n < 0) {
@@ -124,6 +147,25 @@ static void put(buf_t *b, const char *fmt, ...)
         b->p = np;
         b->cap = cap;
     }
+}
+
+__attribute__((format(printf, 2, 3)))
+static void put(buf_t *b, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vput(b, fmt, ap);
+    va_end(ap);
+}
+
+void metrics_put(metrics_out_t *out, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vput(out, fmt, ap);
+    va_end(ap);
 }
 
 static void put_histogram(buf_t *b, const char *name, const char *labels,
@@ -206,6 +248,9 @@ char *metrics_render(size_t *len)
             "# TYPE fh_process_uptime_seconds gauge\n"
             "fh_process_uptime_seconds %lld\n",
         (long long)(time(NULL) - started_at));
+    for (size_t i = 0; i < MAX_SOURCES; i++)
+        if (sources[i])
+            sources[i](&b);
     if (b.failed) {
         free(b.p);
         return NULL;

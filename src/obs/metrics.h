@@ -19,6 +19,20 @@ void metrics_request(size_t route, int status, double dur_ms);
 /* Records one database statement's duration. */
 void metrics_db_query(double dur_ms);
 
+/* A part of the exposition kept by another module: when /metrics is
+ * rendered, fn appends its lines with metrics_put. */
+typedef struct metrics_out metrics_out_t;
+typedef void (*metrics_source_fn)(metrics_out_t *out);
+
+/* Adds (or, with metrics_source_remove, drops) a source; at most 8. Call
+ * before serving and after the workers stopped. Returns 0 or -1. */
+int metrics_source_add(metrics_source_fn fn);
+void metrics_source_remove(metrics_source_fn fn);
+
+/* Appends printf-style text to the exposition being rendered. */
+void metrics_put(metrics_out_t *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* Appends the whole exposition to a new malloc'd string; *len gets its
  * length. NULL when out of memory. */
 char *metrics_render(size_t *len);
