@@ -205,8 +205,10 @@ static bool setup_command(redisContext *ctx, int argc, const char **argv)
     return ok;
 }
 
-/* Opens, authenticates and selects; NULL with *why set on failure. */
-static redisContext *conn_open(cache_redis_t *r, const char **why)
+#define WHY_LEN 128
+
+/* Opens, authenticates and selects; NULL with why filled on failure. */
+static redisContext *conn_open(cache_redis_t *r, char why[WHY_LEN])
 {
     redisContext *ctx;
     char db[16];
@@ -216,12 +218,12 @@ static redisContext *conn_open(cache_redis_t *r, const char **why)
     else
         ctx = redisConnectWithTimeout(r->url.host, r->url.port, r->timeout);
     if (ctx == NULL) {
-        *why = "out of memory";
+        snprintf(why, WHY_LEN, "out of memory");
         return NULL;
     }
     if (ctx->err || redisSetTimeout(ctx, r->timeout) != REDIS_OK) {
-        *why = ctx->errstr[0] ? ctx->errstr : "cannot connect";
-        log_debug("redis connect failed", "s:error", ctx->errstr);
+        snprintf(why, WHY_LEN, "%s",
+                 ctx->errstr[0] ? ctx->errstr : "cannot connect");
         redisFree(ctx);
         return NULL;
     }
@@ -231,7 +233,7 @@ static redisContext *conn_open(cache_redis_t *r, const char **why)
                                  : setup_command(ctx, 2, (const char *[]){
                                        "AUTH", r->url.password});
         if (!ok) {
-            *why = "AUTH refused";
+            snprintf(why, WHY_LEN, "AUTH refused");
             redisFree(ctx);
             return NULL;
         }
@@ -239,7 +241,7 @@ static redisContext *conn_open(cache_redis_t *r, const char **why)
     snprintf(db, sizeof(db), "%d", r->url.db);
     if (r->url.db != 0 &&
         !setup_command(ctx, 2, (const char *[]){"SELECT", db})) {
-        *why = "SELECT refused";
+        snprintf(why, WHY_LEN, "SELECT refused");
         redisFree(ctx);
         return NULL;
     }
@@ -300,7 +302,7 @@ static bool recover(cache_redis_t *r, redisContext *ctx)
 static redisContext *conn_get(cache_redis_t *r)
 {
     conn_t *c = pthread_getspecific(r->key);
-    const char *why = "cannot connect";
+    char why[WHY_LEN] = "cannot connect";
     bool probing = false;
 
     if (atomic_load(&r->state) != STATE_UP) {
@@ -324,11 +326,11 @@ static redisContext *conn_get(cache_redis_t *r)
         c->ctx = NULL;
     }
     if (c->ctx == NULL) {
-        c->ctx = conn_open(r, &why);
+        c->ctx = conn_open(r, why);
         c->gen = gen;
     }
     if (c->ctx && probing && !recover(r, c->ctx)) {
-        why = "the first command after reconnecting failed";
+        snprintf(why, WHY_LEN, "the first command after reconnecting failed");
         redisFree(c->ctx);
         c->ctx = NULL;
     }
@@ -389,7 +391,7 @@ static int pipeline_once(redisContext *ctx, const cmd_t *cmds, int n,
 static int pipeline(cache_redis_t *r, const cmd_t *cmds, int n,
                     redisReply **replies, bool strict)
 {
-    const char *why = "no reply";
+    char why[WHY_LEN] = "no reply";
 
     for (int attempt = 0; attempt < 2; attempt++) {
         redisContext *ctx = conn_get(r);
@@ -401,12 +403,12 @@ static int pipeline(cache_redis_t *r, const cmd_t *cmds, int n,
                 bad |= replies[i]->type == REDIS_REPLY_ERROR;
             if (!bad || !strict)
                 return 0;
-            why = "an error reply";
+            snprintf(why, WHY_LEN, "an error reply");
             replies_free(replies, n);
             atomic_fetch_add(&r->errors, 1);
             break;
         }
-        why = ctx->errstr[0] ? ctx->errstr : "no reply";
+        snprintf(why, WHY_LEN, "%s", ctx->errstr[0] ? ctx->errstr : "no reply");
         atomic_fetch_add(&r->errors, 1);
         conn_drop(r);
     }

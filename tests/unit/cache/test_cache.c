@@ -182,7 +182,7 @@ static void the_least_recently_used_entry_goes_first(void **state)
     size_t entry = sizeof(cache_entry_t) + 2 + 1000 + 1;
     cache_t *c = make_cache(8 * entry + entry / 2, 1, 0);
     cache_stats_t st;
-    char key[8];
+    char key[16];
 
     (void)state;
     for (int i = 0; i < 8; i++) {
