@@ -408,7 +408,13 @@ static void evict_shard(cache_t *c, shard_t *s, const cache_entry_t *keep,
 }
 
 /* Makes room in the other shards, one lock at a time, when the filling
- * shard alone could not. */
+ * shard alone could not.
+ *
+ * LIMITATION: the order is least recently used within each shard, not
+ * across the whole cache: a fill evicts its own shard's oldest entries
+ * first, which may be younger than another shard's oldest. With keys spread
+ * evenly the difference is small; it costs a few hits when the budget is
+ * tight, and buys a hit path that takes one shard's lock only. */
 static void evict_elsewhere(cache_t *c, shard_t *from)
 {
     size_t first = (size_t)(from - c->shards);

@@ -249,7 +249,15 @@ static redisContext *conn_open(cache_redis_t *r, char why[WHY_LEN])
 }
 
 /* Marks Redis unreachable; only the first failure of an outage is
- * logged. */
+ * logged. While it lasts this instance bypasses the cache, and its first
+ * connection afterwards drops every cached answer (recover), since its own
+ * invalidations may have been lost meanwhile.
+ *
+ * LIMITATION: when only this instance loses Redis while others still reach
+ * it (a network partition, not an outage), the others keep serving entries
+ * that this instance's writes should have dropped, until it reconnects or
+ * their TTL runs out. Instances cannot learn of writes they are cut off
+ * from; an outage of Redis itself is safe because every instance bypasses. */
 static void mark_down(cache_redis_t *r, const char *why)
 {
     atomic_store(&r->retry_at_ms, mono_ms() + REDIS_RETRY_MS);
@@ -298,8 +306,9 @@ static bool recover(cache_redis_t *r, redisContext *ctx)
 }
 
 /* The calling thread's connection, opened when needed; NULL while Redis
- * is down (a thread tries again once REDIS_RETRY_MS passed). */
-static redisContext *conn_get(cache_redis_t *r)
+ * is down (a thread tries again once REDIS_RETRY_MS passed, or at once when
+ * urgent: an invalidation must get through if it can). */
+static redisContext *conn_get(cache_redis_t *r, bool urgent)
 {
     conn_t *c = pthread_getspecific(r->key);
     char why[WHY_LEN] = "cannot connect";
@@ -307,9 +316,10 @@ static redisContext *conn_get(cache_redis_t *r)
 
     if (atomic_load(&r->state) != STATE_UP) {
         long long at = atomic_load(&r->retry_at_ms);
-        if (mono_ms() < at ||
-            !atomic_compare_exchange_strong(&r->retry_at_ms, &at,
-                                            mono_ms() + REDIS_RETRY_MS))
+        if (!urgent &&
+            (mono_ms() < at ||
+             !atomic_compare_exchange_strong(&r->retry_at_ms, &at,
+                                             mono_ms() + REDIS_RETRY_MS)))
             return NULL;
         probing = true;
     }
@@ -387,14 +397,15 @@ static int pipeline_once(redisContext *ctx, const cmd_t *cmds, int n,
 
 /* Runs the pipeline, once more on a new connection when the first one
  * fails (a connection Redis closed while idle). When strict, an error
- * reply counts as a failure too. Marks Redis down when both fail. */
+ * reply counts as a failure too; when urgent, a Redis marked down is
+ * tried at once. Marks Redis down when both attempts fail. */
 static int pipeline(cache_redis_t *r, const cmd_t *cmds, int n,
-                    redisReply **replies, bool strict)
+                    redisReply **replies, bool strict, bool urgent)
 {
     char why[WHY_LEN] = "no reply";
 
     for (int attempt = 0; attempt < 2; attempt++) {
-        redisContext *ctx = conn_get(r);
+        redisContext *ctx = conn_get(r, urgent);
         if (ctx == NULL)
             return FH_EUNAVAILABLE;
         if (pipeline_once(ctx, cmds, n, replies) == 0) {
@@ -458,7 +469,7 @@ int cache_redis_versions(cache_redis_t *r, const cache_tag_t *tags, size_t n,
         tag_key(&tags[i], keys[i]);
         cmds[0].argv[i + 1] = keys[i];
     }
-    rc = pipeline(r, cmds, 1, rep, true);
+    rc = pipeline(r, cmds, 1, rep, true, false);
     if (rc < 0)
         return rc;
     if (rep[0]->type != REDIS_REPLY_ARRAY || rep[0]->elements != n)
@@ -479,7 +490,7 @@ int cache_redis_versions(cache_redis_t *r, const cache_tag_t *tags, size_t n,
                                new_token(toks[i]), "NX", "EX", ttl}};
         cmds[ncmd++] = (cmd_t){.argc = 2, .argv = {"GET", keys[i]}};
     }
-    rc = pipeline(r, cmds, ncmd, rep, true);
+    rc = pipeline(r, cmds, ncmd, rep, true, false);
     if (rc < 0)
         return rc;
     for (size_t k = 0; k < nmissing; k++)
@@ -505,7 +516,7 @@ int cache_redis_invalidate(cache_redis_t *r, const cache_tag_t *tags,
             cmds[i] = (cmd_t){.argc = 5, .argv = {"SET", keys[i],
                               new_token(toks[i]), "EX", ttl}};
         }
-        rc = pipeline(r, cmds, (int)batch, rep, true);
+        rc = pipeline(r, cmds, (int)batch, rep, true, true);
         if (rc == 0)
             replies_free(rep, (int)batch);
         tags += batch;
@@ -581,7 +592,7 @@ void cache_redis_entry_put(cache_redis_t *r, const cache_probe_t *p,
     cmd_t cmd = {.argc = 5, .argv = {"SET", key, blob, "PX", px},
                  .len = {0, 0, size, 0, 0}};
     /* An error reply (Redis out of memory, say) only loses the sharing. */
-    if (pipeline(r, &cmd, 1, rep, false) == 0) {
+    if (pipeline(r, &cmd, 1, rep, false, false) == 0) {
         if (rep[0]->type != REDIS_REPLY_ERROR)
             atomic_fetch_add(&r->entries_put, 1);
         replies_free(rep, 1);
@@ -632,7 +643,7 @@ int cache_redis_entry_get(cache_redis_t *r, const cache_probe_t *p,
 
     entry_key(p, key);
     cmd_t cmd = {.argc = 2, .argv = {"GET", key}};
-    if (pipeline(r, &cmd, 1, rep, false) < 0)
+    if (pipeline(r, &cmd, 1, rep, false, false) < 0)
         return FH_ENOTFOUND;
     if (rep[0]->type == REDIS_REPLY_STRING &&
         (copy = malloc(rep[0]->len ? rep[0]->len : 1)) != NULL) {
@@ -675,7 +686,7 @@ int cache_redis_new(const char *url, int timeout_ms, cache_redis_t **out)
      * stale entries behind. */
     atomic_store(&r->state, STATE_NEW);
     atomic_store(&r->retry_at_ms, 0);
-    conn_get(r);
+    conn_get(r, false);
     *out = r;
     return 0;
 }

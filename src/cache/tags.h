@@ -29,7 +29,12 @@ enum cache_tag_kind {
 #define CACHE_TAG(kind, id) ((cache_tag_t){CACHE_TAG_##kind, (int64_t)(id)})
 
 /* Moves every tag given: cached answers carrying one are not served again,
- * here or on another instance. Does nothing when the cache is off. */
+ * here or on another instance. Does nothing when the cache is off.
+ *
+ * LIMITATION: only writes made through the API move tags. Rows changed
+ * behind a running server (the import and seed commands, SQL by hand) show
+ * in cached answers only once their TTL runs out; restart the server, or
+ * with Redis restart any instance, to drop every entry at once. */
 void cache_invalidate(const cache_tag_t *tags, size_t n);
 
 /* cache_invalidate over a list written in place:

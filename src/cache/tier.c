@@ -44,6 +44,10 @@ int cache_tier_versions(const cache_tag_t *tags, size_t n, uint64_t *vers)
     return rc;
 }
 
+/* LIMITATION: with Redis, a hit costs one round trip to it (the MGET of the
+ * entry's tag versions in cache_tier_versions): that is what keeps a write
+ * on another instance from being followed by a stale read here. Hits stay
+ * far cheaper than the query, but not as cheap as without Redis. */
 cache_entry_t *cache_tier_lookup(cache_probe_t *p)
 {
     cache_entry_t *e = cache_lookup(local, p);

@@ -260,6 +260,10 @@ static void probe_tags(http_req_t *req, const struct route_tags *rt,
     }
 }
 
+/* LIMITATION: a request that sends a bearer token has its session looked
+ * up in the database before the cache is asked (a signed-out token must
+ * get 401, never a cached answer), so only anonymous hits run no query at
+ * all. The session lookup is one indexed read. */
 bool http_cache_lookup(http_req_t *req)
 {
     const struct route_tags *rt;
