@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CACHE_MAX_TAGS 4         /* tags on one entry, the generation included */
+#define CACHE_MAX_TAGS 4         /* tags on one entry, CACHE_TAG_ALL included */
 #define CACHE_ETAG_LEN 24        /* "\"0123456789abcdef-gz\"" and the NUL */
 
 /* What kind of answer an entry holds, for TTLs and statistics. */

@@ -128,7 +128,7 @@ static void on_metrics(metrics_out_t *m)
         "# HELP fh_cache_evictions_total Entries dropped for room (LRU).\n"
         "# TYPE fh_cache_evictions_total counter\n"
         "fh_cache_evictions_total %llu\n"
-        "# HELP fh_cache_expired_total Entries dropped when their TTL ran out.\n"
+        "# HELP fh_cache_expired_total Entries whose TTL ran out.\n"
         "# TYPE fh_cache_expired_total counter\n"
         "fh_cache_expired_total %llu\n"
         "# HELP fh_cache_invalidations_total Tags moved by writes.\n"

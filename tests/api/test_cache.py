@@ -948,7 +948,7 @@ class TwoInstancesTest(ApiTest):
             super().tearDownClass()
             cls.redis.cleanup()
 
-    def test_a_write_on_one_is_never_followed_by_a_stale_read_on_the_other(self):
+    def test_a_write_on_one_is_never_followed_by_stale_reads_on_the_other(self):
         a, b = self.srv, self.other
         c = a.client()
         job = a.job(c, title="Shared title")
