@@ -48,18 +48,24 @@ class CacheTestBase(ApiTest):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.plain = Server(env={"CACHE_ENABLED": "false"},
-                           db_url=cls.srv.db_url).start()
+        try:
+            cls.plain = Server(env={"CACHE_ENABLED": "false"},
+                               db_url=cls.srv.db_url).start()
+        except Exception:
+            cls.srv.cleanup()
+            raise
 
     @classmethod
     def tearDownClass(cls):
-        if cls.plain:
-            try:
-                cls.plain.stop()
-                cls.check_log_clean(cls.plain)
-            finally:
-                cls.plain.cleanup()
-        super().tearDownClass()
+        try:
+            if cls.plain:
+                try:
+                    cls.plain.stop()
+                    cls.check_log_clean(cls.plain)
+                finally:
+                    cls.plain.cleanup()
+        finally:
+            super().tearDownClass()
 
     def sql(self, statement, args=()):
         con = sqlite3.connect(self.srv.db_url[len("sqlite:"):], timeout=30)
@@ -935,8 +941,15 @@ class TwoInstancesTest(ApiTest):
         cls.redis = Redis().start()
         cls.server_env = {"REDIS_URL": "redis://127.0.0.1:%d/0"
                           % cls.redis.port}
-        super().setUpClass()
-        cls.other = Server(env=cls.server_env, db_url=cls.srv.db_url).start()
+        try:
+            super().setUpClass()
+            cls.other = Server(env=cls.server_env,
+                               db_url=cls.srv.db_url).start()
+        except Exception:
+            if cls.srv:
+                cls.srv.cleanup()
+            cls.redis.cleanup()
+            raise
 
     @classmethod
     def tearDownClass(cls):
@@ -945,8 +958,10 @@ class TwoInstancesTest(ApiTest):
             cls.check_log_clean(cls.other)
         finally:
             cls.other.cleanup()
-            super().tearDownClass()
-            cls.redis.cleanup()
+            try:
+                super().tearDownClass()
+            finally:
+                cls.redis.cleanup()
 
     def test_a_write_on_one_is_never_followed_by_stale_reads_on_the_other(self):
         a, b = self.srv, self.other
