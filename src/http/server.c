@@ -410,6 +410,22 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     log_info("http layer", "s:detail", buf);
 }
 
+/* Database connection gauges for /metrics. */
+static void on_metrics_pool(metrics_emit_fn emit, void *ctx)
+{
+    int open, in_use;
+
+    db_pool_stats(&open, &in_use);
+    emit(ctx, "# HELP fh_db_connections Database connections by state.\n"
+              "# TYPE fh_db_connections gauge\n"
+              "fh_db_connections{state=\"in_use\"} %d\n"
+              "fh_db_connections{state=\"idle\"} %d\n",
+         in_use, open - in_use);
+    emit(ctx, "# HELP fh_http_requests_in_flight Requests being answered.\n"
+              "# TYPE fh_http_requests_in_flight gauge\n"
+              "fh_http_requests_in_flight %d\n", atomic_load(&inflight));
+}
+
 static int metrics_routes_init(void)
 {
     static const char *methods[64], *names[64];
@@ -423,7 +439,10 @@ static int metrics_routes_init(void)
         methods[n] = http_root_routes[i].method;
         names[n] = http_root_routes[i].path;
     }
-    return metrics_init(methods, names, n);
+    if (metrics_init(methods, names, n) < 0)
+        return -1;
+    metrics_add_source(on_metrics_pool);
+    return 0;
 }
 
 int http_server_start(const config_t *cfg, http_server_t **out)

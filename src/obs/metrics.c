@@ -47,6 +47,9 @@ static minute_slot_t ring[RING_MINUTES];
 static atomic_uint_fast64_t slow_queries;
 static atomic_uint_fast64_t requests_total;
 
+static metrics_source_fn sources[8];
+static size_t nsources;
+
 static route_stats_t *routes;   /* nroutes + 1 entries */
 static const char *const *route_names;
 static const char *const *route_methods;
@@ -276,6 +279,24 @@ static void put(buf_t *b, const char *fmt, ...)
     }
 }
 
+void metrics_add_source(metrics_source_fn fn)
+{
+    if (nsources < sizeof(sources) / sizeof(sources[0]))
+        sources[nsources++] = fn;
+}
+
+static void emit_to_buf(void *ctx, const char *fmt, ...)
+{
+    buf_t *b = ctx;
+    char line[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    put(b, "%s", line);
+}
+
 static void put_histogram(buf_t *b, const char *name, const char *labels,
                           histogram_t *h)
 {
@@ -356,6 +377,8 @@ char *metrics_render(size_t *len)
             "# TYPE fh_process_uptime_seconds gauge\n"
             "fh_process_uptime_seconds %lld\n",
         (long long)(time(NULL) - started_at));
+    for (size_t i = 0; i < nsources; i++)
+        sources[i](emit_to_buf, &b);
     if (b.failed) {
         free(b.p);
         return NULL;

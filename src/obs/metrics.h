@@ -33,6 +33,14 @@ struct json_t *metrics_window_json(int minutes);
 uint64_t metrics_slow_queries(void);
 uint64_t metrics_requests_total(void);
 
+/* A source of extra gauges, called while rendering: it appends its own
+ * lines through the emit callback. */
+typedef void (*metrics_emit_fn)(void *ctx, const char *fmt, ...);
+typedef void (*metrics_source_fn)(metrics_emit_fn emit, void *ctx);
+
+/* Adds a source (at most 8), before serving starts. */
+void metrics_add_source(metrics_source_fn fn);
+
 /* Appends the whole exposition to a new malloc'd string; *len gets its
  * length. NULL when out of memory. */
 char *metrics_render(size_t *len);
