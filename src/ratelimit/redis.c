@@ -188,6 +188,15 @@ static void pool_drop_stale(rl_redis_t *r, unsigned gen)
     r->nidle = kept;
 }
 
+static void pool_drop_all(rl_redis_t *r)
+{
+    pthread_mutex_lock(&r->lock);
+    for (int i = 0; i < r->nidle; i++)
+        redisFree(r->idle[i]);
+    r->nidle = 0;
+    pthread_mutex_unlock(&r->lock);
+}
+
 /* Marks Redis unreachable after a failure on a link of generation gen; the
  * first failure of an outage logs it. */
 static void on_link_failed(rl_redis_t *r, unsigned gen, const char *why)
@@ -206,12 +215,14 @@ static void on_link_failed(rl_redis_t *r, unsigned gen, const char *why)
 }
 
 /* A connection for one command, with its generation in *gen, or NULL when
- * Redis is down (and this is not the moment to retry) or unreachable. */
-static redisContext *link_get(rl_redis_t *r, unsigned *gen)
+ * Redis is down (and this is not the moment to retry) or unreachable.
+ * *pooled tells whether it was idle in the pool (and may have gone stale). */
+static redisContext *link_get(rl_redis_t *r, unsigned *gen, bool *pooled)
 {
     redisContext *c = NULL;
     char err[160];
 
+    *pooled = false;
     if (atomic_load(&r->down)) {
         int64_t at = atomic_load(&r->retry_at_ms);
         int64_t now = (int64_t)fh_mono_ms();
@@ -234,8 +245,10 @@ static redisContext *link_get(rl_redis_t *r, unsigned *gen)
     if (r->nidle > 0)
         c = r->idle[--r->nidle];
     pthread_mutex_unlock(&r->lock);
-    if (c)
+    if (c) {
+        *pooled = true;
         return c;
+    }
     c = link_open(r, err, sizeof(err));
     if (c == NULL)
         on_link_failed(r, *gen, err);
@@ -280,11 +293,23 @@ int rl_redis_take(rl_redis_t *r, const char *key, const rl_rate_t *rate,
                   bool *allowed, int64_t *debt_us)
 {
     unsigned gen;
-    redisContext *c = link_get(r, &gen);
+    bool pooled;
+    redisContext *c = link_get(r, &gen, &pooled);
+    redisReply *rep;
 
     if (c == NULL)
         return FH_EUNAVAILABLE;
-    redisReply *rep = run_take(r, c, key, rate);
+    rep = run_take(r, c, key, rate);
+    while (rep == NULL && pooled) {
+        /* Idle links may have died with a Redis restart: drop them all,
+         * and let one fresh connection decide whether Redis is gone. */
+        redisFree(c);
+        pool_drop_all(r);
+        c = link_get(r, &gen, &pooled);
+        if (c == NULL)
+            return FH_EUNAVAILABLE;
+        rep = run_take(r, c, key, rate);
+    }
     if (rep == NULL) {
         on_link_failed(r, gen, c->errstr);
         redisFree(c);
