@@ -4,6 +4,10 @@
 #ifndef FH_RATELIMIT_CLIENT_H
 #define FH_RATELIMIT_CLIENT_H
 
+/* LIMITATION: only X-Forwarded-For is read; the standard Forwarded header
+ * (RFC 7239) and X-Real-IP are ignored, so a proxy that sends only those
+ * makes all its clients share the proxy's bucket. */
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -132,6 +132,10 @@ void rl_take(int tier, const char *key, rl_verdict_t *v)
             return;
         }
     }
+    /* LIMITATION: while Redis is unreachable each instance keeps its own
+     * buckets, which start full: for the length of an outage, n instances
+     * let a client through up to n times its limit. Bites only with
+     * REDIS_URL set and Redis down. */
     ok = rl_table_take(rl.table, h.low64, h.high64, rate, now_us(), &debt);
     rl_verdict_make(rate, ok, debt, v);
 }

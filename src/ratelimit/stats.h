@@ -4,6 +4,12 @@
 #ifndef FH_RATELIMIT_STATS_H
 #define FH_RATELIMIT_STATS_H
 
+/* LIMITATION: the statistics are per instance: with several instances on
+ * one Redis, the admin view counts what the answering instance decided.
+ * The top list tracks RL_STATS_CLIENTS refused clients at once; under a
+ * flood of more distinct refused clients the rarely refused give way first,
+ * so the counts of the top ten are exact only while they stay tracked. */
+
 #include <stdbool.h>
 #include <stdint.h>
 

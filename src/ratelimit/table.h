@@ -5,6 +5,12 @@
 #ifndef FH_RATELIMIT_TABLE_H
 #define FH_RATELIMIT_TABLE_H
 
+/* LIMITATION: when more clients are in debt at once than the table's
+ * slots (RATE_LIMIT_MAX_BUCKETS), the bucket closest to full is given up
+ * and that client starts again with a full bucket, so a flood of distinct
+ * addresses larger than the table lets each evicted client through early.
+ * Nobody is ever refused because of it, and memory stays fixed. */
+
 #include <stddef.h>
 #include <stdint.h>
 

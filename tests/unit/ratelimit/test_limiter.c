@@ -13,6 +13,7 @@
 #include "config.h"
 #include "obs/log.h"
 #include "ratelimit/limiter.h"
+#include "ratelimit/redis.h"
 
 static int64_t fake_now = 1000 * RL_US;
 
@@ -165,6 +166,41 @@ static void bad_trusted_proxies_stop_the_start(void **state)
     rl_stop();
 }
 
+static void config_names_a_bad_proxy_list_or_redis_url(void **state)
+{
+    const char *bad_urls[] = {"http://localhost", "redis://", "redis://:6379",
+                              "redis://h:0", "redis://h:70000", "redis://h:12x",
+                              "redis://h:6379/x", "redis://u:p@h:6379"};
+    char err[FH_CONFIG_ERR_LEN];
+    char host[64];
+    int port, db;
+    config_t c;
+
+    (void)state;
+    config_init(&c);
+    snprintf(c.trusted_proxies, sizeof(c.trusted_proxies), "10.0.0.0/8, ::1");
+    snprintf(c.redis_url, sizeof(c.redis_url), "redis://127.0.0.1:6390/2");
+    assert_int_equal(config_validate(&c, err), 0);
+    assert_int_equal(rl_redis_url_parse(c.redis_url, host, sizeof(host), &port,
+                                        &db, err, sizeof(err)), 0);
+    assert_string_equal(host, "127.0.0.1");
+    assert_int_equal(port, 6390);
+    assert_int_equal(db, 2);
+    assert_int_equal(rl_redis_url_parse("redis://cache", host, sizeof(host),
+                                        &port, &db, err, sizeof(err)), 0);
+    assert_int_equal(port, 6379);
+    assert_int_equal(db, 0);
+    for (size_t i = 0; i < sizeof(bad_urls) / sizeof(bad_urls[0]); i++) {
+        snprintf(c.redis_url, sizeof(c.redis_url), "%s", bad_urls[i]);
+        assert_int_equal(config_validate(&c, err), FH_EINVAL);
+        assert_non_null(strstr(err, "REDIS_URL"));
+    }
+    c.redis_url[0] = '\0';
+    snprintf(c.trusted_proxies, sizeof(c.trusted_proxies), "10.0.0.0/40");
+    assert_int_equal(config_validate(&c, err), FH_EINVAL);
+    assert_non_null(strstr(err, "TRUSTED_PROXIES"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +209,7 @@ int main(void)
         cmocka_unit_test(disabled_limiter_passes_everything),
         cmocka_unit_test(snapshot_reports_the_hour_and_the_memory),
         cmocka_unit_test(bad_trusted_proxies_stop_the_start),
+        cmocka_unit_test(config_names_a_bad_proxy_list_or_redis_url),
     };
     log_open(NULL, LOG_ERROR + 1, false);
     return cmocka_run_group_tests(tests, NULL, NULL);
