@@ -32,9 +32,11 @@ static json_t *top_json(const rl_snapshot_t *s)
 
 void api_admin_rate_limits(http_req_t *req)
 {
+    static const char *const params[] = {NULL};
     rl_snapshot_t s;
 
-    if (api_require_caller(req, ROLE_ADMIN) < 0)
+    if (api_require_caller(req, ROLE_ADMIN) < 0 ||
+        http_query_check(req, params) < 0)
         return;
     rl_snapshot(&s);
     const char *store = !s.redis_configured ? "local"

@@ -108,7 +108,8 @@ void api_auth_login(http_req_t *req);
 void api_auth_logout(http_req_t *req);
 void api_auth_me(http_req_t *req);
 
-/* ---- operators (admin.c) ---- */
+/* ---- administration (admin_stats.c, admin.c) ---- */
+void api_admin_stats(http_req_t *req);
 void api_admin_rate_limits(http_req_t *req);
 
 /* ---- operations (health.c) ---- */

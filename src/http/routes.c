@@ -62,6 +62,7 @@ const route_t http_routes[] = {
     {"GET", "/analytics/marketplace", api_analytics_marketplace, TIER_STANDARD,
      CACHE_ANALYTICS, 0},
 
+    {"GET", "/admin/stats", api_admin_stats, TIER_STRICT, CACHE_NONE, P},
     {"GET", "/admin/rate-limits", api_admin_rate_limits, TIER_STANDARD,
      CACHE_NONE, P},
 };

@@ -26,6 +26,20 @@ void metrics_ratelimit_refusal(int tier);
 /* Records one database statement's duration. */
 void metrics_db_query(double dur_ms);
 
+/* Counts one statement logged as slow. */
+void metrics_slow_query(void);
+
+/* Per-route figures over the last `minutes` minutes (1..60), as a JSON
+ * array of {method, route, count, p50_ms, p95_ms, p99_ms} for routes with
+ * traffic, busiest first. Percentiles are interpolated within the latency
+ * buckets. The caller owns the result; NULL when out of memory. */
+struct json_t;
+struct json_t *metrics_window_json(int minutes);
+
+/* Totals since start. */
+uint64_t metrics_slow_queries(void);
+uint64_t metrics_requests_total(void);
+
 /* Appends the whole exposition to a new malloc'd string; *len gets its
  * length. NULL when out of memory. */
 char *metrics_render(size_t *len);

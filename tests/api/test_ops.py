@@ -121,6 +121,41 @@ class MaintainTest(ApiTest):
         self.assertEqual(p.returncode, 2)
 
 
+class AdminStatsTest(ApiTest):
+    def test_admin_only(self):
+        self.assertStatus(self.srv.get("/admin/stats"), 401, "unauthorized")
+        for role in ("client", "freelancer"):
+            u = self.srv.user(role)
+            self.assertStatus(self.srv.get("/admin/stats", user=u), 403, "forbidden")
+
+    def test_percentiles_per_endpoint_over_5_and_60_minutes(self):
+        admin = self.srv.user("admin")
+        for _ in range(20):
+            self.srv.get("/categories")
+        r = self.assertStatus(self.srv.get("/admin/stats", user=admin), 200)
+        d = r.data
+        for window in ("last_5_minutes", "last_60_minutes"):
+            rows = {(x["method"], x["route"]): x for x in d["endpoints"][window]}
+            cat = rows[("GET", "/categories")]
+            self.assertGreaterEqual(cat["count"], 20)
+            self.assertLessEqual(cat["p50_ms"], cat["p95_ms"])
+            self.assertLessEqual(cat["p95_ms"], cat["p99_ms"])
+        self.assertGreaterEqual(d["requests_total"], 20)
+        self.assertIn("slow_queries_total", d)
+        self.assertEqual(d["database"]["engine"], "sqlite")
+        self.assertGreaterEqual(d["database"]["connections_open"], 1)
+        self.assertIsInstance(d["indexes"], list)
+        self.assertIn("private", r.header("cache-control"))
+
+    def test_index_statistics_appear_after_maintain(self):
+        admin = self.srv.user("admin")
+        self.srv.cli("maintain")
+        d = self.srv.get("/admin/stats", user=admin).data
+        tables = {x["table_name"] for x in d["indexes"]}
+        self.assertIn("users", tables)
+        self.assertTrue(all(x["stat"] for x in d["indexes"]))
+
+
 class ConfigTest(ApiTest):
     def test_bad_setting_stops_with_one_line_naming_it(self):
         srv = Server(env={"PORT": "99999"})
