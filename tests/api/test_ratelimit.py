@@ -451,6 +451,8 @@ class AdminViewTest(LimitCase):
         self.assertStatus(self.srv.get("/admin/rate-limits",
                                        user=self.srv.freelancer(profile=False)),
                           403, "forbidden")
+        self.assertStatus(self.srv.get("/admin/rate-limits?tier=auth",
+                                       user=self.srv.user("admin")), 422)
 
     def test_requests_refusals_and_top_refused_clients_over_the_hour(self):
         admin = self.srv.user("admin")
