@@ -18,6 +18,8 @@
 #include "http/request.h"
 #include "obs/log.h"
 #include "obs/metrics.h"
+#include "ratelimit/guard.h"
+#include "ratelimit/limiter.h"
 
 struct http_server {
     struct MHD_Daemon *daemon;
@@ -227,7 +229,10 @@ static void dispatch(http_req_t *req)
 {
     if (parse_body(req) < 0)
         return;
-    if (http_identity_resolve(req) < 0)
+    /* A refused request costs the session lookup and nothing more; one
+     * with a bad token is charged to its address. */
+    int who = http_identity_resolve(req);
+    if (rl_guard_request(req) < 0 || who < 0)
         return;
     req->route->handler(req);
     if (req->status == 0) {
@@ -477,6 +482,12 @@ int http_server_start(const config_t *cfg, http_server_t **out)
         free(srv);
         return FH_ENOMEM;
     }
+    int rc = rl_start(cfg);
+    if (rc < 0) {
+        metrics_cleanup();
+        free(srv);
+        return rc;
+    }
     srv->daemon = MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, on_access, NULL,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
@@ -490,6 +501,8 @@ int http_server_start(const config_t *cfg, http_server_t **out)
     if (srv->daemon == NULL) {
         log_error("cannot listen", "s:host", cfg->host,
                   "i:port", (int64_t)cfg->port);
+        rl_stop();
+        metrics_cleanup();
         free(srv);
         return FH_EUNAVAILABLE;
     }
@@ -541,6 +554,7 @@ void http_server_stop(http_server_t *srv, int timeout_s)
         log_warn("stopping with requests in flight",
                  "i:requests", (int64_t)atomic_load(&inflight));
     MHD_stop_daemon(srv->daemon);
+    rl_stop();
     metrics_cleanup();
     free(srv);
 }

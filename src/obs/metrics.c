@@ -55,6 +55,11 @@ static const char *const *route_names;
 static const char *const *route_methods;
 static size_t nroutes;
 static histogram_t db_latency;
+static const char *const rl_tiers[METRICS_RL_TIERS] = {
+    "standard", "strict", "lenient", "auth", "search",
+};
+static atomic_uint_fast64_t rl_requests[METRICS_RL_TIERS];
+static atomic_uint_fast64_t rl_refused[METRICS_RL_TIERS];
 static time_t started_at;
 
 int metrics_init(const char *const *methods, const char *const *names,
@@ -238,6 +243,18 @@ json_t *metrics_window_json(int minutes)
     return out;
 }
 
+void metrics_ratelimit_request(int tier)
+{
+    if (tier >= 0 && tier < METRICS_RL_TIERS)
+        atomic_fetch_add_explicit(&rl_requests[tier], 1, memory_order_relaxed);
+}
+
+void metrics_ratelimit_refusal(int tier)
+{
+    if (tier >= 0 && tier < METRICS_RL_TIERS)
+        atomic_fetch_add_explicit(&rl_refused[tier], 1, memory_order_relaxed);
+}
+
 void metrics_db_query(double dur_ms)
 {
     observe(&db_latency, dur_ms);
@@ -370,6 +387,18 @@ char *metrics_render(size_t *len)
     put(&b, "# HELP fh_db_query_duration_seconds Time of each database statement.\n"
             "# TYPE fh_db_query_duration_seconds histogram\n");
     put_histogram(&b, "fh_db_query_duration_seconds", "", &db_latency);
+    put(&b, "# HELP fh_ratelimit_decisions_total Requests checked by the rate "
+            "limiter, by tier and decision.\n"
+            "# TYPE fh_ratelimit_decisions_total counter\n");
+    for (int t = 0; t < METRICS_RL_TIERS; t++) {
+        uint64_t all = atomic_load(&rl_requests[t]);
+        uint64_t refused = atomic_load(&rl_refused[t]);
+        put(&b, "fh_ratelimit_decisions_total{tier=\"%s\",decision=\"allowed\"}"
+                " %llu\n", rl_tiers[t],
+            (unsigned long long)(all > refused ? all - refused : 0));
+        put(&b, "fh_ratelimit_decisions_total{tier=\"%s\",decision=\"refused\"}"
+                " %llu\n", rl_tiers[t], (unsigned long long)refused);
+    }
     put(&b, "# HELP fh_process_resident_memory_bytes Resident set size.\n"
             "# TYPE fh_process_resident_memory_bytes gauge\n"
             "fh_process_resident_memory_bytes %ld\n", rss_bytes());

@@ -16,6 +16,13 @@ void metrics_cleanup(void);
  * status, duration in milliseconds. */
 void metrics_request(size_t route, int status, double dur_ms);
 
+/* Counts a request checked by the rate limiter, and one it refused, by
+ * tier: 0..METRICS_RL_TIERS-1 in the order of enum route_tier (standard,
+ * strict, lenient, auth, search). */
+#define METRICS_RL_TIERS 5
+void metrics_ratelimit_request(int tier);
+void metrics_ratelimit_refusal(int tier);
+
 /* Records one database statement's duration. */
 void metrics_db_query(double dur_ms);
 
