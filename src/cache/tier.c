@@ -17,6 +17,7 @@ static cache_redis_t *redis;
 static int ttl_s[CACHE_NCATS];
 
 static atomic_uint_fast64_t bypassed, invalidations, shared_hits;
+static bool metrics_added;
 
 bool cache_tier_enabled(void)
 {
@@ -109,59 +110,57 @@ void cache_tier_stats(cache_tier_stats_t *out)
     out->shared_hits = atomic_load(&shared_hits);
 }
 
-static void on_metrics(metrics_out_t *m)
+/* The cache's part of /metrics (each emit is one line or a few). */
+static void on_metrics(metrics_emit_fn emit, void *ctx)
 {
     cache_tier_stats_t st;
 
     cache_tier_stats(&st);
-    metrics_put(m, "# HELP fh_cache_requests_total Cacheable GETs by category "
-                   "and result.\n# TYPE fh_cache_requests_total counter\n");
+    emit(ctx, "# HELP fh_cache_requests_total Cacheable GETs by category "
+              "and result.\n# TYPE fh_cache_requests_total counter\n");
     for (int k = 0; k < CACHE_NCATS; k++) {
-        metrics_put(m, "fh_cache_requests_total{category=\"%s\",result="
-                       "\"hit\"} %llu\n", cache_category_names[k],
-                    (unsigned long long)st.local.cat[k].hits);
-        metrics_put(m, "fh_cache_requests_total{category=\"%s\",result="
-                       "\"miss\"} %llu\n", cache_category_names[k],
-                    (unsigned long long)st.local.cat[k].misses);
+        emit(ctx, "fh_cache_requests_total{category=\"%s\",result=\"hit\"}"
+                  " %llu\n", cache_category_names[k],
+             (unsigned long long)st.local.cat[k].hits);
+        emit(ctx, "fh_cache_requests_total{category=\"%s\",result=\"miss\"}"
+                  " %llu\n", cache_category_names[k],
+             (unsigned long long)st.local.cat[k].misses);
     }
-    metrics_put(m,
-        "# HELP fh_cache_evictions_total Entries dropped for room (LRU).\n"
-        "# TYPE fh_cache_evictions_total counter\n"
-        "fh_cache_evictions_total %llu\n"
-        "# HELP fh_cache_expired_total Entries whose TTL ran out.\n"
-        "# TYPE fh_cache_expired_total counter\n"
-        "fh_cache_expired_total %llu\n"
-        "# HELP fh_cache_invalidations_total Tags moved by writes.\n"
-        "# TYPE fh_cache_invalidations_total counter\n"
-        "fh_cache_invalidations_total %llu\n"
-        "# HELP fh_cache_bypassed_total Lookups skipped while Redis was down.\n"
-        "# TYPE fh_cache_bypassed_total counter\n"
-        "fh_cache_bypassed_total %llu\n"
-        "# HELP fh_cache_entries Entries held.\n"
-        "# TYPE fh_cache_entries gauge\n"
-        "fh_cache_entries %llu\n"
-        "# HELP fh_cache_bytes Bytes held, against fh_cache_max_bytes.\n"
-        "# TYPE fh_cache_bytes gauge\n"
-        "fh_cache_bytes %llu\n"
-        "# HELP fh_cache_max_bytes The budget (CACHE_MAX_MB).\n"
-        "# TYPE fh_cache_max_bytes gauge\n"
-        "fh_cache_max_bytes %llu\n",
-        (unsigned long long)st.local.evictions,
-        (unsigned long long)st.local.expired,
-        (unsigned long long)st.invalidations,
-        (unsigned long long)st.bypassed,
-        (unsigned long long)st.local.entries,
-        (unsigned long long)st.local.bytes,
-        (unsigned long long)st.local.max_bytes);
-    if (st.redis_configured)
-        metrics_put(m,
-            "# HELP fh_cache_redis_up Whether the Redis tier answers.\n"
-            "# TYPE fh_cache_redis_up gauge\n"
-            "fh_cache_redis_up %d\n"
-            "# HELP fh_cache_redis_errors_total Redis commands that failed.\n"
-            "# TYPE fh_cache_redis_errors_total counter\n"
-            "fh_cache_redis_errors_total %llu\n",
-            st.redis.up ? 1 : 0, (unsigned long long)st.redis.errors);
+    emit(ctx, "# HELP fh_cache_evictions_total Entries dropped for room "
+              "(LRU).\n# TYPE fh_cache_evictions_total counter\n"
+              "fh_cache_evictions_total %llu\n",
+         (unsigned long long)st.local.evictions);
+    emit(ctx, "# HELP fh_cache_expired_total Entries whose TTL ran out.\n"
+              "# TYPE fh_cache_expired_total counter\n"
+              "fh_cache_expired_total %llu\n",
+         (unsigned long long)st.local.expired);
+    emit(ctx, "# HELP fh_cache_invalidations_total Tags moved by writes.\n"
+              "# TYPE fh_cache_invalidations_total counter\n"
+              "fh_cache_invalidations_total %llu\n",
+         (unsigned long long)st.invalidations);
+    emit(ctx, "# HELP fh_cache_bypassed_total Lookups skipped while Redis "
+              "was down.\n# TYPE fh_cache_bypassed_total counter\n"
+              "fh_cache_bypassed_total %llu\n",
+         (unsigned long long)st.bypassed);
+    emit(ctx, "# HELP fh_cache_entries Entries held.\n"
+              "# TYPE fh_cache_entries gauge\nfh_cache_entries %llu\n",
+         (unsigned long long)st.local.entries);
+    emit(ctx, "# HELP fh_cache_bytes Bytes held, against "
+              "fh_cache_max_bytes.\n# TYPE fh_cache_bytes gauge\n"
+              "fh_cache_bytes %llu\n", (unsigned long long)st.local.bytes);
+    emit(ctx, "# HELP fh_cache_max_bytes The budget (CACHE_MAX_MB).\n"
+              "# TYPE fh_cache_max_bytes gauge\nfh_cache_max_bytes %llu\n",
+         (unsigned long long)st.local.max_bytes);
+    if (st.redis_configured) {
+        emit(ctx, "# HELP fh_cache_redis_up Whether the cache's Redis tier "
+                  "answers.\n# TYPE fh_cache_redis_up gauge\n"
+                  "fh_cache_redis_up %d\n", st.redis.up ? 1 : 0);
+        emit(ctx, "# HELP fh_cache_redis_errors_total Redis commands of the "
+                  "cache that failed.\n"
+                  "# TYPE fh_cache_redis_errors_total counter\n"
+                  "fh_cache_redis_errors_total %llu\n",
+             (unsigned long long)st.redis.errors);
+    }
 }
 
 int cache_tier_start(const config_t *cfg)
@@ -193,13 +192,15 @@ int cache_tier_start(const config_t *cfg)
             return rc;
         }
     }
-    metrics_source_add(on_metrics);
+    if (!metrics_added) {  /* the metrics keep their sources for good */
+        metrics_add_source(on_metrics);
+        metrics_added = true;
+    }
     return 0;
 }
 
 void cache_tier_stop(void)
 {
-    metrics_source_remove(on_metrics);
     cache_redis_free(redis);
     redis = NULL;
     cache_free(local);
