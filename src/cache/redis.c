@@ -264,8 +264,8 @@ static void mark_down(cache_redis_t *r, const char *why)
     if (atomic_exchange(&r->state, STATE_DOWN) != STATE_DOWN) {
         atomic_fetch_add(&r->gen, 1);
         atomic_fetch_add(&r->outages, 1);
-        log_warn("redis unreachable: answering without the cache until it "
-                 "returns", "s:error", why);
+        log_warn("response cache: Redis cannot be reached; answering from "
+                 "the database until it returns", "s:error", why);
     }
 }
 
@@ -297,11 +297,13 @@ static bool recover(cache_redis_t *r, redisContext *ctx)
                                                 "EX", ttl}))
         return false;
     if (atomic_exchange(&r->state, STATE_UP) == STATE_NEW)
-        log_info("redis connected", "s:host", r->url.socket[0]
+        log_info("response cache: Redis connected", "s:host",
+                 r->url.socket[0]
                  ? r->url.socket : r->url.host,
                  "i:port", (int64_t)r->url.port);
     else
-        log_info("redis reachable again: every cached answer was dropped");
+        log_info("response cache: Redis answers again; every cached answer "
+                 "was dropped");
     return true;
 }
 

@@ -69,6 +69,9 @@ struct http_cache {
     bool gz;                     /* answer with the gzip form */
     bool not_modified;           /* answer 304 */
     cache_entry_t *entry;        /* the answer's entry (hit or fill) */
+    int pre_headers;             /* reply headers set before the lookup
+                                    (rate limits): this request's own,
+                                    never stored in an entry */
 };
 
 void http_cache_init(void)
@@ -282,6 +285,7 @@ bool http_cache_lookup(http_req_t *req)
     if (c == NULL)
         return false;
     req->cache = c;
+    c->pre_headers = req->nheaders;
     c->probe.category = category_of(req->route->cache);
     if (!cache_tier_enabled() || cache_tier_ttl_s(c->probe.category) <= 0)
         return false;
@@ -369,9 +373,9 @@ static void decorate(http_req_t *req)
     vary_add(req, "Accept-Encoding");
 }
 
-/* The reply's headers as "name\0value\0..." for the entry, with the
- * content type made explicit. */
-static char *meta_build(const http_req_t *req, size_t *len)
+/* The answer's headers (those set from the handler on) as
+ * "name\0value\0..." for the entry, with the content type made explicit. */
+static char *meta_build(const http_req_t *req, int first, size_t *len)
 {
     key_buf_t b = {0};
 
@@ -379,7 +383,7 @@ static char *meta_build(const http_req_t *req, size_t *len)
         key_put(&b, "Content-Type", sizeof("Content-Type"));
         key_put(&b, JSON_TYPE, sizeof(JSON_TYPE));
     }
-    for (int i = 0; i < req->nheaders; i++) {
+    for (int i = first; i < req->nheaders; i++) {
         key_put(&b, req->headers[i].name, strlen(req->headers[i].name) + 1);
         key_put(&b, req->headers[i].value, strlen(req->headers[i].value) + 1);
     }
@@ -425,7 +429,7 @@ static void fill(http_req_t *req, struct http_cache *c)
         cache_gzip(item.body, item.body_len, GZIP_LEVEL_CACHED, &gz,
                    &item.gz_len) == 0)
         item.gz = gz;
-    meta = meta_build(req, &item.meta_len);
+    meta = meta_build(req, c->pre_headers, &item.meta_len);
     item.meta = meta;
     if (meta)
         c->entry = cache_tier_fill(&c->probe, &item);
@@ -482,6 +486,9 @@ struct MHD_Response *http_cache_response(http_req_t *req)
     }
     if (resp == NULL)
         return NULL;
+    for (int i = 0; i < c->pre_headers && i < req->nheaders; i++)
+        MHD_add_response_header(resp, req->headers[i].name,
+                                req->headers[i].value);
     const char *p = e->meta, *end = e->meta + e->meta_len;
     while (p < end) {
         const char *name = p, *value, *stop = memchr(p, '\0', end - p);

@@ -873,6 +873,27 @@ class AdminStatsTest(CacheTestBase):
             v["hits"] for v in st["categories"].values()))
 
 
+class RateLimitedHitsTest(ApiTest):
+    """What belongs to one request (its rate-limit budget) is never kept in
+    an entry: a hit carries the caller's own, current headers."""
+    server_env = {"RATE_LIMIT_ENABLED": "true"}
+
+    def test_hits_carry_the_current_rate_limit_headers(self):
+        c = self.srv.client()
+        path = "/jobs/%d" % self.srv.job(c)["id"]
+        seen = []
+        for _ in range(4):
+            r = self.srv.get(path)
+            self.assertStatus(r, 200)
+            seen.append((r.header("x-cache"),
+                         int(r.header("ratelimit-remaining"))))
+        self.assertEqual([s[0] for s in seen], ["MISS", "HIT", "HIT", "HIT"])
+        left = [s[1] for s in seen]
+        self.assertEqual(left, [left[0] - i for i in range(4)])
+        h = self.srv.request("HEAD", path)
+        self.assertEqual(int(h.header("ratelimit-remaining")), left[-1] - 1)
+
+
 class DisabledTest(ApiTest):
     server_env = {"CACHE_ENABLED": "false"}
 
@@ -1029,7 +1050,8 @@ class TwoInstancesTest(ApiTest):
         self.assertGreater(st["redis"]["bypassed"], 0)
         # One warning per outage, however many requests met it.
         for srv in (a, b):
-            self.assertEqual(self.count(srv, "msg=\"redis unreachable"), 1)
+            self.assertEqual(self.count(
+                srv, 'msg="response cache: Redis cannot be reached'), 1)
 
         self.redis.start()
         deadline = time.time() + 10
@@ -1048,7 +1070,8 @@ class TwoInstancesTest(ApiTest):
         self.assertEqual(r.header("x-cache"), "HIT")
         self.assertEqual(r.data["title"], "During outage")
         for srv in (a, b):
-            self.assertEqual(self.count(srv, "msg=\"redis reachable again"), 1)
+            self.assertEqual(self.count(
+                srv, 'msg="response cache: Redis answers again'), 1)
         self.assertStatus(b.patch(path, {"title": "After"}, user=c), 200)
         self.assertEqual(a.get(path).data["title"], "After")
 
