@@ -64,6 +64,8 @@ const route_t http_routes[] = {
      CACHE_ANALYTICS, 0},
 
     {"GET", "/admin/stats", api_admin_stats, TIER_STRICT, CACHE_NONE, P},
+    {"GET", "/admin/rate-limits", api_admin_rate_limits, TIER_STANDARD,
+     CACHE_NONE, P},
 };
 
 const size_t http_nroutes = sizeof(http_routes) / sizeof(http_routes[0]);
