@@ -383,6 +383,7 @@ class ContractTest(ApiTest):
         "contractCancel": "fx_contract_party", "reviewCreate": "fx_completed_contract",
         "dashboardFreelancer": "fx_freelancer", "dashboardClient": "fx_client",
         "analyticsMarketplace": "fx_none", "adminStats": "fx_admin",
+        "adminRateLimits": "fx_admin",
         "healthz": "fx_none", "readyz": "fx_none", "metrics": "fx_none",
         "openapiDocument": "fx_none", "docsPage": "fx_none",
         "docsRenderer": "fx_none", "docsRendererLicences": "fx_none",
