@@ -265,6 +265,31 @@ class ServedDocumentTest(ApiTest):
             self.assertEqual(r.header("x-content-type-options"), "nosniff")
         self.assertTrue(os.path.exists(os.path.join(DOCS_DIR, "LICENSE.redoc")))
 
+    def test_revalidation_takes_a_list_a_weak_tag_and_a_star(self):
+        etag = self.get_root("/docs").header("etag")
+        for value in ('"0", ' + etag, "W/" + etag, "*"):
+            r = self.get_root("/docs", {"If-None-Match": value})
+            self.assertEqual(r.status, 304, value)
+            self.assertEqual(r.header("etag"), etag)
+        for value in ('"0"', etag[:-2] + '"', etag[:-1] + '0"'):
+            self.assertEqual(self.get_root("/docs", {"If-None-Match": value}).status,
+                             200, value)
+
+    def test_head_gives_the_headers_of_get_without_the_file(self):
+        path = "/docs/redoc.standalone.js"
+        r = self.srv.request("HEAD", path, base=False)
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.body, b"")
+        size = os.path.getsize(os.path.join(DOCS_DIR, "redoc.standalone.js"))
+        self.assertEqual(int(r.header("content-length")), size)
+        self.assertEqual(r.header("etag"), self.get_root(path).header("etag"))
+
+    def test_other_methods_on_the_documentation_are_405(self):
+        for path in ("/openapi.json", "/docs"):
+            r = self.srv.request("POST", path, base=False)
+            self.assertEqual(r.status, 405, path)
+            self.assertEqual(r.header("allow"), "GET, HEAD")
+
     @unittest.skipUnless(shutil.which("chromium"), "chromium is not installed")
     def test_docs_page_renders_every_operation_in_a_browser(self):
         """Headless chromium loads /docs; every operation's summary is on
