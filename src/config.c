@@ -233,11 +233,19 @@ int config_load_args(config_t *cfg, int argc, char **argv, int first,
 
 int config_validate(const config_t *cfg, char err[FH_CONFIG_ERR_LEN])
 {
-    if (strncmp(cfg->database_url, "sqlite:", 7) != 0 &&
-        strncmp(cfg->database_url, "postgresql://", 13) != 0 &&
-        strncmp(cfg->database_url, "postgres://", 11) != 0) {
+    /* LIMITATION: only the SQLite engine is built; a PostgreSQL URL is
+     * refused here with one clear line rather than failing later. Bites any
+     * deployment that wants several hosts on one database. */
+    if (strncmp(cfg->database_url, "postgresql://", 13) == 0 ||
+        strncmp(cfg->database_url, "postgres://", 11) == 0) {
         snprintf(err, FH_CONFIG_ERR_LEN,
-                 "DATABASE_URL must start with sqlite: or postgresql://");
+                 "DATABASE_URL: PostgreSQL is not supported by this build yet; "
+                 "use sqlite:PATH");
+        return FH_EINVAL;
+    }
+    if (strncmp(cfg->database_url, "sqlite:", 7) != 0) {
+        snprintf(err, FH_CONFIG_ERR_LEN,
+                 "DATABASE_URL must start with sqlite: (sqlite:PATH)");
         return FH_EINVAL;
     }
     if (strncmp(cfg->database_url, "sqlite:", 7) == 0 &&
