@@ -1,6 +1,7 @@
 /* Every route of the API below /api/v1/freelance. A literal segment wins
  * over a parameter ("/jobs/search" before "/jobs/{id}"). */
 #include "api/api.h"
+#include "api/docs.h"
 #include "http/server.h"
 
 #define B ROUTE_BODY
@@ -75,6 +76,13 @@ const route_t http_root_routes[] = {
     {"GET", "/healthz", api_healthz, TIER_NONE, CACHE_NONE, 0},
     {"GET", "/readyz", api_readyz, TIER_NONE, CACHE_NONE, 0},
     {"GET", "/metrics", api_metrics, TIER_NONE, CACHE_NONE, 0},
+    /* The OpenAPI document and the page that renders it (api/docs.c). */
+    {"GET", "/openapi.json", api_docs_file, TIER_NONE, CACHE_NONE, 0},
+    {"GET", "/docs", api_docs_file, TIER_NONE, CACHE_NONE, 0},
+    {"GET", "/docs/redoc.standalone.js", api_docs_file, TIER_NONE,
+     CACHE_NONE, 0},
+    {"GET", "/docs/redoc.standalone.js.LICENSE.txt", api_docs_file,
+     TIER_NONE, CACHE_NONE, 0},
 };
 
 const size_t http_nroot_routes =
