@@ -11,13 +11,17 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "cache/tier.h"
 #include "common/err.h"
 #include "common/util.h"
 #include "http/identity.h"
 #include "http/reply.h"
 #include "http/request.h"
+#include "http/response_cache.h"
 #include "obs/log.h"
 #include "obs/metrics.h"
+#include "ratelimit/guard.h"
+#include "ratelimit/limiter.h"
 
 struct http_server {
     struct MHD_Daemon *daemon;
@@ -126,6 +130,7 @@ static void req_free(http_req_t *req)
 {
     if (req == NULL)
         return;
+    http_cache_done(req);
     if (req->db)
         db_release(req->db);
     json_decref(req->json);
@@ -265,25 +270,31 @@ static void dispatch(http_req_t *req)
 {
     if (parse_body(req) < 0)
         return;
-    if (http_identity_resolve(req) < 0)
+    /* A refused request costs the session lookup and nothing more; one
+     * with a bad token is charged to its address. */
+    int who = http_identity_resolve(req);
+    if (rl_guard_request(req) < 0 || who < 0)
+        return;
+    if (http_cache_lookup(req))
         return;
     req->route->handler(req);
     if (req->status == 0) {
         log_error("handler gave no reply");
         http_reply_fh(req, FH_EDB, NULL, NULL);
     }
+    http_cache_after(req);
 }
 
-static enum MHD_Result send_reply(http_req_t *req)
+/* The response for the reply the handler (or an error path) built. */
+static struct MHD_Response *reply_response(http_req_t *req)
 {
     struct MHD_Response *resp;
     bool has_type = false;
-    enum MHD_Result ok;
 
     resp = MHD_create_response_from_buffer(req->reply_len, req->reply_body,
                                            MHD_RESPMEM_MUST_FREE);
     if (resp == NULL)
-        return MHD_NO;
+        return NULL;
     req->reply_body = NULL;  /* the response owns it now */
     for (int i = 0; i < req->nheaders; i++) {
         MHD_add_response_header(resp, req->headers[i].name,
@@ -294,6 +305,18 @@ static enum MHD_Result send_reply(http_req_t *req)
     if (!has_type)
         MHD_add_response_header(resp, "Content-Type",
                                 "application/json; charset=utf-8");
+    return resp;
+}
+
+static enum MHD_Result send_reply(http_req_t *req)
+{
+    struct MHD_Response *resp = http_cache_response(req);
+    enum MHD_Result ok;
+
+    if (resp == NULL)
+        resp = reply_response(req);
+    if (resp == NULL)
+        return MHD_NO;
     MHD_add_response_header(resp, "X-Request-Id", req->request_id);
     if (atomic_load(&draining))
         MHD_add_response_header(resp, "Connection", "close");
@@ -477,6 +500,22 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     log_info("http layer", "s:detail", buf);
 }
 
+/* Database connection gauges for /metrics. */
+static void on_metrics_pool(metrics_emit_fn emit, void *ctx)
+{
+    int open, in_use;
+
+    db_pool_stats(&open, &in_use);
+    emit(ctx, "# HELP fh_db_connections Database connections by state.\n"
+              "# TYPE fh_db_connections gauge\n"
+              "fh_db_connections{state=\"in_use\"} %d\n"
+              "fh_db_connections{state=\"idle\"} %d\n",
+         in_use, open - in_use);
+    emit(ctx, "# HELP fh_http_requests_in_flight Requests being answered.\n"
+              "# TYPE fh_http_requests_in_flight gauge\n"
+              "fh_http_requests_in_flight %d\n", atomic_load(&inflight));
+}
+
 static int metrics_routes_init(void)
 {
     static const char *methods[64], *names[64];
@@ -490,7 +529,10 @@ static int metrics_routes_init(void)
         methods[n] = http_root_routes[i].method;
         names[n] = http_root_routes[i].path;
     }
-    return metrics_init(methods, names, n);
+    if (metrics_init(methods, names, n) < 0)
+        return -1;
+    metrics_add_source(on_metrics_pool);
+    return 0;
 }
 
 int http_server_start(const config_t *cfg, http_server_t **out)
@@ -525,6 +567,19 @@ int http_server_start(const config_t *cfg, http_server_t **out)
         free(srv);
         return FH_ENOMEM;
     }
+    http_cache_init();
+    if (cache_tier_start(cfg) < 0) {
+        metrics_cleanup();
+        free(srv);
+        return FH_EUNAVAILABLE;
+    }
+    int rc = rl_start(cfg);
+    if (rc < 0) {
+        cache_tier_stop();
+        metrics_cleanup();
+        free(srv);
+        return rc;
+    }
     srv->daemon = MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, on_access, NULL,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
@@ -539,6 +594,9 @@ int http_server_start(const config_t *cfg, http_server_t **out)
     if (srv->daemon == NULL) {
         log_error("cannot listen", "s:host", cfg->host,
                   "i:port", (int64_t)cfg->port);
+        cache_tier_stop();
+        rl_stop();
+        metrics_cleanup();
         free(srv);
         return FH_EUNAVAILABLE;
     }
@@ -590,6 +648,8 @@ void http_server_stop(http_server_t *srv, int timeout_s)
         log_warn("stopping with requests in flight",
                  "i:requests", (int64_t)atomic_load(&inflight));
     MHD_stop_daemon(srv->daemon);
+    cache_tier_stop();
+    rl_stop();
     metrics_cleanup();
     free(srv);
 }

@@ -47,11 +47,19 @@ static minute_slot_t ring[RING_MINUTES];
 static atomic_uint_fast64_t slow_queries;
 static atomic_uint_fast64_t requests_total;
 
+static metrics_source_fn sources[8];
+static size_t nsources;
+
 static route_stats_t *routes;   /* nroutes + 1 entries */
 static const char *const *route_names;
 static const char *const *route_methods;
 static size_t nroutes;
 static histogram_t db_latency;
+static const char *const rl_tiers[METRICS_RL_TIERS] = {
+    "standard", "strict", "lenient", "auth", "search",
+};
+static atomic_uint_fast64_t rl_requests[METRICS_RL_TIERS];
+static atomic_uint_fast64_t rl_refused[METRICS_RL_TIERS];
 static time_t started_at;
 
 int metrics_init(const char *const *methods, const char *const *names,
@@ -235,6 +243,18 @@ json_t *metrics_window_json(int minutes)
     return out;
 }
 
+void metrics_ratelimit_request(int tier)
+{
+    if (tier >= 0 && tier < METRICS_RL_TIERS)
+        atomic_fetch_add_explicit(&rl_requests[tier], 1, memory_order_relaxed);
+}
+
+void metrics_ratelimit_refusal(int tier)
+{
+    if (tier >= 0 && tier < METRICS_RL_TIERS)
+        atomic_fetch_add_explicit(&rl_refused[tier], 1, memory_order_relaxed);
+}
+
 void metrics_db_query(double dur_ms)
 {
     observe(&db_latency, dur_ms);
@@ -274,6 +294,24 @@ static void put(buf_t *b, const char *fmt, ...)
         b->p = np;
         b->cap = cap;
     }
+}
+
+void metrics_add_source(metrics_source_fn fn)
+{
+    if (nsources < sizeof(sources) / sizeof(sources[0]))
+        sources[nsources++] = fn;
+}
+
+static void emit_to_buf(void *ctx, const char *fmt, ...)
+{
+    buf_t *b = ctx;
+    char line[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    put(b, "%s", line);
 }
 
 static void put_histogram(buf_t *b, const char *name, const char *labels,
@@ -349,6 +387,18 @@ char *metrics_render(size_t *len)
     put(&b, "# HELP fh_db_query_duration_seconds Time of each database statement.\n"
             "# TYPE fh_db_query_duration_seconds histogram\n");
     put_histogram(&b, "fh_db_query_duration_seconds", "", &db_latency);
+    put(&b, "# HELP fh_ratelimit_decisions_total Requests checked by the rate "
+            "limiter, by tier and decision.\n"
+            "# TYPE fh_ratelimit_decisions_total counter\n");
+    for (int t = 0; t < METRICS_RL_TIERS; t++) {
+        uint64_t all = atomic_load(&rl_requests[t]);
+        uint64_t refused = atomic_load(&rl_refused[t]);
+        put(&b, "fh_ratelimit_decisions_total{tier=\"%s\",decision=\"allowed\"}"
+                " %llu\n", rl_tiers[t],
+            (unsigned long long)(all > refused ? all - refused : 0));
+        put(&b, "fh_ratelimit_decisions_total{tier=\"%s\",decision=\"refused\"}"
+                " %llu\n", rl_tiers[t], (unsigned long long)refused);
+    }
     put(&b, "# HELP fh_process_resident_memory_bytes Resident set size.\n"
             "# TYPE fh_process_resident_memory_bytes gauge\n"
             "fh_process_resident_memory_bytes %ld\n", rss_bytes());
@@ -356,6 +406,8 @@ char *metrics_render(size_t *len)
             "# TYPE fh_process_uptime_seconds gauge\n"
             "fh_process_uptime_seconds %lld\n",
         (long long)(time(NULL) - started_at));
+    for (size_t i = 0; i < nsources; i++)
+        sources[i](emit_to_buf, &b);
     if (b.failed) {
         free(b.p);
         return NULL;

@@ -24,6 +24,8 @@ import tempfile
 import time
 import unittest
 
+import openapi_check
+
 BASE = "/api/v1/freelance"
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.environ.get("FH_SOURCE_DIR", os.path.dirname(os.path.dirname(HERE)))
@@ -189,13 +191,16 @@ class Server:
                 if r.will_close:
                     self.conn.close()
                     self.conn = None
-                return resp
+                break
             except (http.client.RemoteDisconnected, ConnectionResetError,
                     BrokenPipeError, http.client.CannotSendRequest):
                 self.conn.close()
                 self.conn = None
                 if attempt == 1:
                     raise
+        if openapi_check.enabled():
+            check_against_document(method, url, hdrs, raw, resp)
+        return resp
 
     def get(self, path, **kw):
         return self.request("GET", path, **kw)
@@ -287,6 +292,21 @@ class Server:
         return r.data, job, prop, client, freelancer
 
 
+def check_against_document(method, url, req_headers, req_body, resp):
+    """Fails the calling test when the exchange does not fit
+    openapi/openapi.json: an undocumented status, header or member, a body
+    off its schema, or a request the server accepted that the document
+    would not (see openapi_check.py). On unless FH_OPENAPI_CHECK=0."""
+    problems = openapi_check.document().check_exchange(
+        method, url, req_headers, req_body, resp.status, resp.headers, resp.body)
+    if problems:
+        raise AssertionError(
+            "the exchange does not fit openapi/openapi.json:\n  %s\n"
+            "request: %s %s %s\nresponse: %d %s %r" % (
+                "\n  ".join(problems[:20]), method, url,
+                (req_body or b"")[:300], resp.status, resp.headers, resp.body[:500]))
+
+
 def raw_http(port, data, read_timeout=5.0, shutdown_write=False):
     """Sends raw bytes on a new connection and returns all bytes read until
     the server closes or read_timeout passes without data."""
@@ -310,6 +330,66 @@ def raw_http(port, data, read_timeout=5.0, shutdown_write=False):
         return b"".join(chunks)
     finally:
         s.close()
+
+
+def free_port():
+    """A loopback TCP port that was free a moment ago."""
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+    finally:
+        s.close()
+
+
+class RedisServer:
+    """A redis-server of its own on a free loopback port, with no
+    persistence. available() tells whether the binary is installed."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="fh-redis-")
+        self.proc = None
+
+    @staticmethod
+    def available():
+        return shutil.which("redis-server") is not None
+
+    @property
+    def url(self):
+        return "redis://127.0.0.1:%d/0" % self.port
+
+    def start(self, timeout=10):
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no", "--dir", self.dir],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                if self.command("PING") == b"+PONG":
+                    return self
+            except OSError:
+                time.sleep(0.02)
+        raise RuntimeError("redis-server did not start on port %d" % self.port)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+        self.proc = None
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def command(self, *args):
+        """Sends one command; returns the first line of the reply."""
+        req = b"*%d\r\n" % len(args) + b"".join(
+            b"$%d\r\n%s\r\n" % (len(a), a.encode()) for a in args)
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as c:
+            c.sendall(req)
+            return c.makefile("rb").readline().rstrip(b"\r\n")
 
 
 class ApiTest(unittest.TestCase):

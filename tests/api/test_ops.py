@@ -49,6 +49,9 @@ class MetricsTest(ApiTest):
                       text)
         self.assertIn('status="400"', text)
         self.assertIn("fh_db_query_duration_seconds_count", text)
+        self.assertIn('fh_db_connections{state="in_use"}', text)
+        self.assertIn('fh_db_connections{state="idle"}', text)
+        self.assertIn("fh_http_requests_in_flight", text)
         self.assertIn("fh_process_resident_memory_bytes", text)
 
     def test_promtool_accepts_the_exposition(self):
@@ -107,6 +110,26 @@ class TextLogTest(ApiTest):
         self.assertEqual(fields["msg"], "request")
         self.assertEqual(fields["route"], "/categories")
         self.assertEqual(fields["status"], "200")
+
+
+class LogRotationTest(ApiTest):
+    def test_sighup_reopens_the_log_file(self):
+        import signal
+        self.srv.get("/categories", headers={"X-Request-Id": "before-rotation"})
+        time.sleep(0.05)
+        rotated = self.srv.log_path + ".1"
+        os.rename(self.srv.log_path, rotated)
+        self.srv.proc.send_signal(signal.SIGHUP)
+        deadline = time.time() + 5
+        while not os.path.exists(self.srv.log_path) and time.time() < deadline:
+            time.sleep(0.02)
+        self.srv.get("/categories", headers={"X-Request-Id": "after-rotation"})
+        time.sleep(0.05)
+        with open(rotated) as f:
+            old = f.read()
+        self.assertIn("before-rotation", old)
+        self.assertNotIn("after-rotation", old)
+        self.assertIn("after-rotation", self.srv.log())
 
 
 class MaintainTest(ApiTest):
