@@ -51,7 +51,11 @@ static const char path_refused;
  * encoded NUL or slash would be decoded into another path (cut at the NUL,
  * one segment split in two) that a proxy or cache in front does not see;
  * such a request is marked here and refused by on_access. Query strings
- * are decoded as usual: their helpers check what they get. */
+ * are decoded as usual: their helpers check what they get.
+ *
+ * LIMITATION: a raw NUL byte in the request line (which no HTTP client
+ * sends; the encoded %00 is refused here) still cuts the path, since the
+ * library hands the line over as a C string. */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     size_t n = uri ? strcspn(uri, "?") : 0;
