@@ -306,8 +306,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "freelance-hub: %s\n", err);
         return 2;
     }
-    for (int i = 0; i < nrest; i++)
+    for (int i = 0; i < nrest; i++) {
         rest_argv[i] = argv[rest[i]];
+        if (strcmp(rest_argv[i], "--help") == 0 || strcmp(rest_argv[i], "-h") == 0) {
+            usage(stdout);  /* before anything opens the database */
+            return 0;
+        }
+    }
     if (log_open(fh_config.log_file, fh_config.log_level, fh_config.log_json) < 0) {
         fprintf(stderr, "freelance-hub: LOG_FILE cannot be opened: %s\n",
                 fh_config.log_file);

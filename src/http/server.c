@@ -521,7 +521,6 @@ int http_server_start(const config_t *cfg, http_server_t **out)
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->connection_timeout_s,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
         MHD_OPTION_NOTIFY_COMPLETED, on_request_completed, NULL,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
         MHD_OPTION_END);
     if (srv->daemon == NULL) {
         log_error("cannot listen", "s:host", cfg->host,

@@ -77,6 +77,26 @@ class RoutingTest(ApiTest):
         self.assertEqual(head.header("content-length"), str(len(get.body)))
         self.assertEqual(head.header("content-type"), get.header("content-type"))
 
+    def test_query_name_that_is_not_utf8_gets_json_not_500(self):
+        raw = raw_http(self.srv.port, b"GET " + BASE.encode() +
+                       b"/jobs/1?F\x92x=1 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        self.assertEqual(status_of(raw), 422, raw)
+        err = json.loads(body_of(raw))["error"]
+        self.assertEqual(err["field"], "F?x")
+
+    def test_port_in_use_is_refused_not_shared(self):
+        import subprocess
+        from harness import BIN
+        other = Server(env={"PORT": str(self.srv.port)})
+        try:
+            p = subprocess.run([BIN, "serve"], env=other.env, capture_output=True,
+                               timeout=20)
+            self.assertNotEqual(p.returncode, 0)
+        except subprocess.TimeoutExpired:
+            self.fail("a second server bound the port already in use")
+        finally:
+            other.cleanup()
+
     def test_path_id_not_a_positive_integer_is_400(self):
         for bad in ("0", "-1", "abc", "1.5", "99999999999999999999", "1e3", "%20"):
             r = self.srv.get("/profile/" + bad)
