@@ -30,6 +30,12 @@ def seed(srv, *args):
     return srv.cli("seed", *args, check=False)
 
 
+def scratch_files(path):
+    """The writer's scratch database files left beside path."""
+    d, base = os.path.split(path)
+    return [n for n in os.listdir(d) if n.startswith(base + "-seed-scratch")]
+
+
 def dump(path):
     """Every row of every stored table, in a fixed order; the migrations'
     own record (when each ran) is not the seed's."""
@@ -262,6 +268,9 @@ class SeededMarketplaceTest(unittest.TestCase):
         self.assertEqual(self.one(
             "SELECT COUNT(*) FROM users WHERE role <> 'client' AND rating_count <> 0"), 0)
 
+    def test_scratch_database_is_gone(self):
+        self.assertEqual(scratch_files(self.path), [])
+
     def test_integrity_foreign_keys_and_settings(self):
         self.assertEqual(self.rows("PRAGMA foreign_key_check"), [])
         self.assertEqual(self.rows("PRAGMA integrity_check"), [("ok",)])
@@ -338,6 +347,31 @@ class SeedCommandTest(unittest.TestCase):
         self.assertIn("already", p.stderr)
         self.assertEqual(p.stdout, "")
         self.assertEqual(dump(s.db_url[7:]), before)
+        self.assertEqual(scratch_files(s.db_url[7:]), [])
+
+    def test_failed_load_leaves_the_database_as_it_was(self):
+        # A stray proposal (no user, no job) makes the final move of the
+        # proposals fail on its id, after everything else was written.
+        s = self.fresh()
+        self.assertEqual(s.cli("migrate").returncode, 0)
+        path = s.db_url[7:]
+        con = sqlite3.connect(path)
+        con.execute("INSERT INTO freelance_proposals (id, job_posting_id,"
+                    " freelancer_id, cover_letter, bid_amount_cents,"
+                    " estimated_duration_days, created_at, updated_at)"
+                    " VALUES (1, 999, 999, 'stray', 1, 1, 0, 0)")
+        con.commit()
+        con.close()
+        before = dump(path)
+        p = seed(s, "--jobs", "50")
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+        self.assertEqual(p.stdout, "")
+        self.assertEqual(dump(path), before)
+        self.assertEqual(scratch_files(path), [])
+        con = sqlite3.connect(path)
+        self.assertEqual(con.execute("PRAGMA journal_mode").fetchone()[0], "wal")
+        con.close()
 
     def test_database_with_only_a_user_is_refused(self):
         s = self.fresh()
