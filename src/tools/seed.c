@@ -28,6 +28,11 @@ static const char *sql_has_rows =
     "SELECT EXISTS (SELECT 1 FROM users)"
     " OR EXISTS (SELECT 1 FROM freelance_job_postings)";
 static const char *sql_attach = "ATTACH ? AS seed_scratch";
+/* The scratch database is read once, in order, at the end: through a
+ * memory map instead of a read() per page (a third of the copy's system
+ * time). */
+static const char *sql_scratch_mmap =
+    "PRAGMA seed_scratch.mmap_size=2147418112";
 static const char *sql_detach = "DETACH seed_scratch";
 
 /* ---- arguments ---- */
@@ -140,6 +145,15 @@ static bool progress_tty;
 static double progress_started_ms;
 static double progress_last_ms;
 static int progress_last_tenth;
+static bool progress_pending;  /* a terminal line waits for its newline */
+
+/* Ends an unfinished progress line, so that what follows starts afresh. */
+static void progress_break(void)
+{
+    if (progress_pending)
+        fputc('\n', stderr);
+    progress_pending = false;
+}
 
 static void on_progress(const char *phase, double done)
 {
@@ -151,8 +165,9 @@ static void on_progress(const char *phase, double done)
         if (now - progress_last_ms < 200.0 && done < 1.0)
             return;
         progress_last_ms = now;
-        fprintf(stderr, "\rseed: %3d%% %-6s %6.1f s ", pct, phase, secs);
-        if (done >= 1.0)
+        fprintf(stderr, "\rseed: %3d%% %-9s %6.1f s ", pct, phase, secs);
+        progress_pending = done < 1.0;
+        if (!progress_pending)
             fputc('\n', stderr);
         fflush(stderr);
         return;
@@ -286,8 +301,10 @@ static int load(sqlite3 *conn, seed_writer_t *writer, const seed_opts_t *opts,
         rc = FH_ECONFLICT;
     if (rc == 0)
         rc = seed_load(conn, writer, opts, on_progress, stats);
-    if (rc == 0)
+    if (rc == 0) {
+        on_progress("commit", SEED_SHARE_PEOPLE);
         rc = exec(conn, "COMMIT");
+    }
     if (rc < 0)
         sqlite3_exec(conn, "ROLLBACK", NULL, NULL, NULL);
     return rc;
@@ -305,7 +322,9 @@ static int start_writer(sqlite3 *conn, const char *db_path,
                            cache_kib(opts->jobs,
                                      SEED_WRITER_CACHE_KIB_PER_JOB),
                            writer);
-    return rc == 0 ? exec_text(conn, sql_attach, path) : rc;
+    if (rc == 0)
+        rc = exec_text(conn, sql_attach, path);
+    return rc == 0 ? exec(conn, sql_scratch_mmap) : rc;
 }
 
 int seed_main(const config_t *cfg, int argc, char **argv)
@@ -351,10 +370,13 @@ int seed_main(const config_t *cfg, int argc, char **argv)
         exec(conn, sql_detach);
     }
     seed_writer_free(writer);
-    if (rc == 0)
+    if (rc == 0) {
+        on_progress("analyze", SEED_SHARE_COMMIT);
         rc = settings_after_load(conn);
+    }
     if (rc < 0)
         goto fail;
+    on_progress("done", 1.0);
     sqlite3_close(conn);
 
     printf("seeded %lld jobs, %lld proposals, %lld contracts, %lld reviews, "
@@ -369,6 +391,7 @@ int seed_main(const config_t *cfg, int argc, char **argv)
     return 0;
 
 fail:
+    progress_break();
     /* Whatever the load changed was rolled back; put the journal back. */
     sqlite3_exec(conn, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
     sqlite3_close(conn);

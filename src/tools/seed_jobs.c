@@ -576,7 +576,7 @@ static int flush_jobs(seed_loader_t *ld)
 
 int seed_jobs_load(seed_loader_t *ld)
 {
-    int64_t total = ld->opts->jobs;
+    int64_t total = ld->opts->jobs, step = seed_progress_step(total);
     int rc = seed_loader_exec(ld, sql_fts_hash_big);
 
     seed_rng_init(&ld->rng, ld->opts->seed, SEED_STREAM_JOBS);
@@ -584,14 +584,21 @@ int seed_jobs_load(seed_loader_t *ld)
         rc = load_job(ld, i);
         if (rc == 0 && (i + 1) % JOB_BATCH == 0)
             rc = flush_jobs(ld);
-        if (ld->progress && (i + 1) % SEED_PROGRESS_EVERY == 0)
-            ld->progress("jobs", seed_share_done(ld, i + 1, 0));
+        if (ld->progress && (i + 1) % step == 0)
+            ld->progress("jobs", SEED_SHARE_JOBS * (double)(i + 1) /
+                                 (double)total);
     }
     if (rc == 0)
         rc = flush_jobs(ld);
     if (rc == 0)
         rc = seed_loader_exec(ld, sql_fts_hash_default);
+    if (rc == 0 && ld->progress)
+        ld->progress("proposals", SEED_SHARE_JOBS);
     if (rc == 0)
         rc = seed_writer_finish(ld->writer);
-    return rc == 0 ? seed_loader_exec(ld, sql_move_proposals) : rc;
+    if (rc == 0)
+        rc = seed_loader_exec(ld, sql_move_proposals);
+    if (rc == 0 && ld->progress)
+        ld->progress("proposals", SEED_SHARE_PROPOSALS);
+    return rc;
 }

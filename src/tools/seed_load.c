@@ -15,11 +15,6 @@
 #include "store/catalog.h"
 
 #define MAX_PROFILE_SKILLS 9
-/* Rough rows written per job (with its skills, proposals, contract and
- * reviews) and per freelancer (user, profile, skills, portfolio), to weigh
- * the phases in progress reports. */
-#define ROWS_PER_JOB 11.0
-#define ROWS_PER_FREELANCER 9.0
 
 const char *const seed_level_names[3] = {"entry", "intermediate", "expert"};
 const char *const seed_level_adjs[3] = {"Junior", "Mid-level", "Senior"};
@@ -182,18 +177,6 @@ static int load_catalog(seed_loader_t *ld)
     ld->stats->categories = seed_ncategories;
     ld->stats->skills = ld->nskills;
     return 0;
-}
-
-/* The share of the load done after jobs jobs and freelancers
- * freelancers. */
-double seed_share_done(const seed_loader_t *ld, int64_t jobs,
-                       int64_t freelancers)
-{
-    double total = ROWS_PER_JOB * (double)ld->opts->jobs +
-                   ROWS_PER_FREELANCER * (double)ld->opts->freelancers;
-
-    return (ROWS_PER_JOB * (double)jobs +
-            ROWS_PER_FREELANCER * (double)freelancers) / total;
 }
 
 /* ---- people, drawn before the jobs and written after them ---- */
@@ -474,13 +457,14 @@ static int load_people(seed_loader_t *ld)
                          "client", seed_countries[c->country].name,
                          c->rating_sum, c->rating_count, joined_at(ld));
     }
+    int64_t step = seed_progress_step(ld->opts->freelancers);
     for (int64_t i = 0; i < ld->opts->freelancers && rc == 0; i++) {
         rc = insert_freelancer(ld, (uint32_t)i);
-        if (ld->progress && (i + 1) % SEED_PROGRESS_EVERY == 0)
-            ld->progress("people", seed_share_done(ld, ld->opts->jobs, i + 1));
+        if (ld->progress && (i + 1) % step == 0)
+            ld->progress("people", SEED_SHARE_PROPOSALS +
+                         (SEED_SHARE_PEOPLE - SEED_SHARE_PROPOSALS) *
+                         (double)(i + 1) / (double)ld->opts->freelancers);
     }
-    if (rc == 0 && ld->progress)
-        ld->progress("people", 1.0);
     return rc;
 }
 

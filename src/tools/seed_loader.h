@@ -13,7 +13,7 @@
 #define SEED_MAX_SKILLS 512       /* the catalogue's size, with room */
 #define SEED_MAX_CATEGORIES 64
 #define SEED_MAX_COUNTRIES 64
-#define SEED_PROGRESS_EVERY 4096  /* jobs or people between reports */
+#define SEED_PROGRESS_EVERY 4096  /* most jobs or people between reports */
 
 /* Streams of the random source, one per phase. */
 enum { SEED_STREAM_PEOPLE = 1, SEED_STREAM_JOBS, SEED_STREAM_PROFILES };
@@ -160,9 +160,15 @@ int seed_loader_exec(seed_loader_t *ld, const char *sql);
 void seed_words_for(seed_loader_t *ld, seed_words_t *w, int category,
                     const int *skills, int nskills, int level);
 
-/* The share of the load done after that many jobs and freelancers. */
-double seed_share_done(const seed_loader_t *ld, int64_t jobs,
-                       int64_t freelancers);
+/* How often to report progress over n units: a few hundred times in all,
+ * and at least every SEED_PROGRESS_EVERY. */
+static inline int64_t seed_progress_step(int64_t n)
+{
+    int64_t step = n / 256 + 1;
+
+    return step < SEED_PROGRESS_EVERY ? step : SEED_PROGRESS_EVERY;
+}
+
 
 /* seed_jobs.c: statements, then every job with what hangs off it. */
 int seed_jobs_prepare(seed_loader_t *ld);

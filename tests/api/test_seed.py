@@ -2,13 +2,13 @@
 own counters, identical for a seed, refused on a non-empty database, and
 served by the API."""
 import os
+import pty
 import re
-import shutil
 import sqlite3
-import tempfile
+import subprocess
 import unittest
 
-from harness import ApiTest, Server, main
+from harness import BIN, ApiTest, Server, main
 
 JOBS = 2000
 NOW = "2025-06-01"
@@ -25,9 +25,17 @@ ENUMS = {
 }
 
 
+PROGRESS = re.compile(r"seed: \d+% \(\w+\) [\d.]+ s$")
+
+
 def seed(srv, *args):
-    """Runs the seed command against srv's database; returns the process."""
-    return srv.cli("seed", *args, check=False)
+    """Runs the seed command against srv's database; returns the process,
+    with .errors: the lines of standard error that are not progress."""
+    p = srv.cli("seed", *args, check=False)
+    if "Sanitizer" in p.stderr or "runtime error" in p.stderr:
+        raise AssertionError("sanitizer report:\n" + p.stderr[-4000:])
+    p.errors = [l for l in p.stderr.splitlines() if not PROGRESS.match(l)]
+    return p
 
 
 def scratch_files(path):
@@ -73,6 +81,15 @@ class SeededMarketplaceTest(unittest.TestCase):
 
     def rows(self, sql, *args):
         return self.db.execute(sql, args).fetchall()
+
+    def test_progress_is_a_line_every_tenth_when_not_a_terminal(self):
+        self.assertEqual(self.run_.errors, [])
+        lines = self.run_.stderr.splitlines()
+        pcts = [int(re.match(r"seed: (\d+)%", l).group(1)) for l in lines]
+        self.assertEqual(pcts, sorted(pcts))
+        self.assertGreaterEqual(len(lines), 8)
+        self.assertLessEqual(len(lines), 11)
+        self.assertTrue(lines[-1].startswith("seed: 100% (done)"), lines[-1])
 
     def test_seed_exits_0_with_a_summary_line(self):
         self.assertEqual(self.run_.returncode, 0, self.run_.stderr)
@@ -317,6 +334,34 @@ class SeedCommandTest(unittest.TestCase):
         self.assertNotEqual(da["freelance_proposals"], dc["freelance_proposals"])
         self.assertEqual(da["categories"], dc["categories"])
 
+    def test_progress_on_a_terminal_is_one_updating_line(self):
+        s = self.fresh()
+        master, slave = pty.openpty()
+        out = b""
+        try:
+            p = subprocess.Popen([BIN, "seed", "--jobs", "3000"], env=s.env,
+                                 stdout=subprocess.PIPE, stderr=slave)
+            os.close(slave)
+            while True:  # read as it comes, so the terminal never fills
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # the last writer closed the terminal
+                    break
+                if not chunk:
+                    break
+                out += chunk
+            stdout = p.stdout.read()
+            p.stdout.close()
+            self.assertEqual(p.wait(600), 0, out)
+        finally:
+            os.close(master)
+        text = out.decode()
+        self.assertIn("\r", text)
+        self.assertEqual(text.count("\n"), 1, text)  # ends the line once
+        self.assertRegex(text.replace("\r\n", "\n").split("\r")[-1],
+                         r"^seed: 100% done +[\d.]+ s *\n$")
+        self.assertTrue(stdout.decode().startswith("seeded 3000 jobs"))
+
     def test_defaults_for_a_tiny_marketplace(self):
         s = self.fresh()
         p = seed(s, "--jobs", "30")
@@ -343,7 +388,7 @@ class SeedCommandTest(unittest.TestCase):
         before = dump(s.db_url[7:])
         p = seed(s, "--jobs", "20", "--seed", "9")
         self.assertEqual(p.returncode, 1)
-        self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+        self.assertEqual(len(p.errors), 1, p.stderr)
         self.assertIn("already", p.stderr)
         self.assertEqual(p.stdout, "")
         self.assertEqual(dump(s.db_url[7:]), before)
@@ -365,7 +410,7 @@ class SeedCommandTest(unittest.TestCase):
         before = dump(path)
         p = seed(s, "--jobs", "50")
         self.assertEqual(p.returncode, 1, p.stderr)
-        self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+        self.assertEqual(len(p.errors), 1, p.stderr)
         self.assertEqual(p.stdout, "")
         self.assertEqual(dump(path), before)
         self.assertEqual(scratch_files(path), [])
@@ -397,7 +442,7 @@ class SeedCommandTest(unittest.TestCase):
             p = seed(s, *args)
             self.assertEqual(p.returncode, 2, (args, p.stderr))
             lines = p.stderr.strip().splitlines()
-            self.assertEqual(len(lines), 1, (args, p.stderr))
+            self.assertEqual(len(lines), 1, (args, p.stderr))  # no progress
             self.assertTrue(lines[0].startswith("seed: "), lines[0])
             self.assertEqual(p.stdout, "")
         con = sqlite3.connect(s.db_url[7:])
