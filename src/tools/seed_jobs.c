@@ -111,7 +111,6 @@ void seed_jobs_finalize(seed_loader_t *ld)
 
 /* ---- drawing a job ---- */
 
-
 /* A job's time of posting: id order is time order, and the marketplace
  * grows, so the density of postings rises threefold over the history. */
 static int64_t posted_at(seed_loader_t *ld, int64_t idx)
@@ -124,6 +123,9 @@ static int64_t posted_at(seed_loader_t *ld, int64_t idx)
     return ld->start + (int64_t)(t * (double)span);
 }
 
+/* A budget, log-normal so that a few are large: fixed ones around $500
+ * (one amount, min = max), hourly ones a range from around $25 an hour;
+ * both scaled by the level and the category's rates. */
 static void draw_budget(seed_loader_t *ld, seed_job_t *job)
 {
     static const double level_shift[] = {-0.4, 0.0, 0.5};
@@ -142,10 +144,12 @@ static void draw_budget(seed_loader_t *ld, seed_job_t *job)
                                       0.4) * scale;
         job->budget_min = seed_clamp64(seed_round_to(v, 100), 500, 30000);
         job->budget_max = seed_round_to((double)job->budget_min *
-                                   (1.3 + 0.9 * seed_rng_unit(r)), 100);
+                                        (1.3 + 0.9 * seed_rng_unit(r)), 100);
     }
 }
 
+/* Two to six distinct skills, mostly two or three, from the job's
+ * category; now and then the last one from anywhere. */
 static void draw_job_skills(seed_loader_t *ld, seed_job_t *job)
 {
     seed_rng_t *r = &ld->rng;
@@ -222,16 +226,18 @@ static int draw_proposal_count(seed_loader_t *ld)
     return (int)(v >= (double)cap ? cap : v);
 }
 
+/* Freelancer f's bid: near the budget for a fixed job, near their own
+ * rate (pulled into the job's range) for an hourly one. */
 static int64_t draw_bid(seed_loader_t *ld, const seed_job_t *job, uint32_t f)
 {
     seed_rng_t *r = &ld->rng;
 
     if (job->fixed)
         return seed_round_to((double)job->budget_max *
-                        (0.7 + 0.45 * seed_rng_unit(r)), 500);
+                             (0.7 + 0.45 * seed_rng_unit(r)), 500);
     double rate = (double)seed_clamp64(ld->fl[f].rate_cents,
-                                  job->budget_min * 85 / 100,
-                                  job->budget_max * 110 / 100);
+                                       job->budget_min * 85 / 100,
+                                       job->budget_max * 110 / 100);
     return seed_round_to(rate * (0.95 + 0.1 * seed_rng_unit(r)), 100);
 }
 
@@ -269,83 +275,84 @@ static void draw_fate(seed_loader_t *ld, seed_job_t *job)
     job->updated_at = job->ended_at;
 }
 
-/* Fills the job's proposal slots: freelancers, times, bids and statuses,
- * consistent with the job's fate. */
-static void draw_slots(seed_loader_t *ld, seed_job_t *job)
+/* Fills slot i's freelancer, time, bid and duration; withdraws a few.
+ * Arrivals crowd the first days of the window that starts at first. */
+static void draw_slot(seed_loader_t *ld, const seed_job_t *job, int i, int k,
+                      int64_t first, double window)
 {
     seed_rng_t *r = &ld->rng;
-    int64_t now = ld->opts->now;
-    int k = draw_proposal_count(ld);
+    seed_slot_t *s = &ld->slots[i];
+    double g = ((double)i + seed_rng_unit(r)) / (double)k;
+    double days = job->fixed ? seed_rng_lognormal(r, log(12.0), 0.7)
+                             : seed_rng_lognormal(r, log(45.0), 0.6);
 
-    if (job->hired && k == 0)
-        k = 1;
-    k = draw_freelancers(ld, job->category, k);
-    job->nslots = k;
-    job->accepted = -1;
-    if (k == 0)
-        return;
+    s->freelancer = ld->chosen[i];
+    s->created_at = first + (int64_t)(window * g * g);
+    s->bid_cents = draw_bid(ld, job, s->freelancer);
+    s->days = job->fixed ? (int)seed_clamp64((int64_t)days, 1, 180)
+                         : (int)seed_clamp64((int64_t)days, 7, 365);
+    s->status = seed_rng_chance(r, 0.06) ? SEED_WITHDRAWN : SEED_PENDING;
+    s->resubmitted = false;
+}
 
-    /* Arrivals crowd the first days of the window. */
-    int64_t first = job->posted_at + 60;
-    int64_t end = job->status == SEED_JOB_OPEN ? now : job->decided_at;
-    double window = (double)(end - first);
-    if (job->status == SEED_JOB_OPEN && window > 21.0 * SEED_DAY)
-        window = 21.0 * SEED_DAY;
-    for (int i = 0; i < k; i++) {
+/* Some who withdrew try again later: the next free later slot goes to
+ * them, so the pair has one withdrawn and one live proposal. Sets when
+ * each withdrawal happened. */
+static void draw_withdrawals(seed_loader_t *ld, const seed_job_t *job)
+{
+    seed_rng_t *r = &ld->rng;
+    int64_t end = job->status == SEED_JOB_OPEN ? ld->opts->now
+                                               : job->decided_at;
+
+    for (int i = 0; i < job->nslots; i++) {
         seed_slot_t *s = &ld->slots[i];
-        double g = ((double)i + seed_rng_unit(r)) / (double)k;
-        s->freelancer = ld->chosen[i];
-        s->created_at = first + (int64_t)(window * g * g);
-        s->bid_cents = draw_bid(ld, job, s->freelancer);
-        s->days = job->fixed
-            ? (int)seed_clamp64((int64_t)seed_rng_lognormal(r, log(12.0), 0.7),
-                           1, 180)
-            : (int)seed_clamp64((int64_t)seed_rng_lognormal(r, log(45.0), 0.6),
-                           7, 365);
-        s->status = seed_rng_chance(r, 0.06) ? SEED_WITHDRAWN : SEED_PENDING;
-        s->resubmitted = false;
-    }
-
-    /* Some who withdrew try again later: the later slot goes to them, so
-     * the pair has one withdrawn and one live proposal. */
-    for (int i = 0; i < k; i++) {
-        seed_slot_t *s = &ld->slots[i];
-        int64_t until = job->status == SEED_JOB_OPEN ? now : job->decided_at;
+        int64_t until = end;
         if (s->status != SEED_WITHDRAWN)
             continue;
-        if (seed_rng_chance(r, 0.25)) {
-            for (int j = i + 1; j < k; j++) {
-                seed_slot_t *t = &ld->slots[j];
-                if (t->status == SEED_WITHDRAWN || t->resubmitted)
-                    continue;
-                t->freelancer = s->freelancer;
-                t->resubmitted = true;
-                until = t->created_at;
-                break;
-            }
+        bool again = seed_rng_chance(r, 0.25);
+        for (int j = i + 1; again && j < job->nslots; j++) {
+            seed_slot_t *t = &ld->slots[j];
+            if (t->status == SEED_WITHDRAWN || t->resubmitted)
+                continue;
+            t->freelancer = s->freelancer;
+            t->resubmitted = true;
+            until = t->created_at;
+            break;
         }
         s->updated_at = s->created_at +
             (int64_t)((double)(until - s->created_at) * seed_rng_unit(r));
     }
+}
 
-    if (job->hired) {
-        int live = 0;
-        for (int i = 0; i < k; i++)
-            live += ld->slots[i].status != SEED_WITHDRAWN;
-        if (live == 0) {
-            ld->slots[0].status = SEED_PENDING;
-            live = 1;
-        }
-        int pick = (int)seed_rng_below(r, (uint32_t)live);
-        for (int i = 0; i < k; i++) {
-            if (ld->slots[i].status != SEED_WITHDRAWN && pick-- == 0) {
-                job->accepted = i;
-                break;
-            }
+/* Picks the hired job's accepted slot among those not withdrawn. */
+static void pick_accepted(seed_loader_t *ld, seed_job_t *job)
+{
+    int live = 0, pick;
+
+    for (int i = 0; i < job->nslots; i++)
+        live += ld->slots[i].status != SEED_WITHDRAWN;
+    if (live == 0) {
+        /* Nobody withdrew before and tried again, so no pair repeats. */
+        ld->slots[0].status = SEED_PENDING;
+        live = 1;
+    }
+    pick = (int)seed_rng_below(&ld->rng, (uint32_t)live);
+    for (int i = 0; i < job->nslots; i++) {
+        if (ld->slots[i].status != SEED_WITHDRAWN && pick-- == 0) {
+            job->accepted = i;
+            return;
         }
     }
+}
 
-    for (int i = 0; i < k; i++) {
+/* The live slots' final statuses: the accepted one; on a decided job the
+ * rest rejected (accepting or closing rejects what was pending); on an
+ * open job some rejected along the way, the rest pending. */
+static void settle_slots(seed_loader_t *ld, const seed_job_t *job)
+{
+    int64_t now = ld->opts->now;
+
+    for (int i = 0; i < job->nslots; i++) {
         seed_slot_t *s = &ld->slots[i];
         if (s->status == SEED_WITHDRAWN)
             continue;
@@ -353,20 +360,46 @@ static void draw_slots(seed_loader_t *ld, seed_job_t *job)
             s->status = SEED_ACCEPTED;
             s->updated_at = job->decided_at;
         } else if (job->status != SEED_JOB_OPEN) {
-            /* Accepting or closing rejects what was still pending. */
             s->status = SEED_REJECTED;
             s->updated_at = job->decided_at;
-        } else if (seed_rng_chance(r, 0.12)) {
+        } else if (seed_rng_chance(&ld->rng, 0.12)) {
             s->status = SEED_REJECTED;
             s->updated_at = s->created_at +
                 (int64_t)((double)(now - s->created_at) * 0.5 *
-                          seed_rng_unit(r));
+                          seed_rng_unit(&ld->rng));
         } else {
             s->updated_at = s->created_at;
         }
     }
 }
 
+/* Fills the job's proposal slots: freelancers, times, bids and statuses,
+ * consistent with the job's fate. Proposals arrive from a minute after
+ * posting until the decision, or over three weeks on an open job. */
+static void draw_slots(seed_loader_t *ld, seed_job_t *job)
+{
+    int k = draw_proposal_count(ld);
+    int64_t first = job->posted_at + 60;
+    int64_t end = job->status == SEED_JOB_OPEN ? ld->opts->now
+                                               : job->decided_at;
+    double window = (double)(end - first);
+
+    if (job->status == SEED_JOB_OPEN && window > 21.0 * SEED_DAY)
+        window = 21.0 * SEED_DAY;
+    if (job->hired && k == 0)
+        k = 1;
+    k = draw_freelancers(ld, job->category, k);
+    job->nslots = k;
+    job->accepted = -1;
+    for (int i = 0; i < k; i++)
+        draw_slot(ld, job, i, k, first, window);
+    draw_withdrawals(ld, job);
+    if (job->hired && k > 0)
+        pick_accepted(ld, job);
+    settle_slots(ld, job);
+}
+
+/* The job's title and description, into ld->title and ld->text. */
 static void build_job_text(seed_loader_t *ld, const seed_job_t *job)
 {
     seed_rng_t *r = &ld->rng;
@@ -388,6 +421,7 @@ static void build_job_text(seed_loader_t *ld, const seed_job_t *job)
 
 /* ---- writing a job ---- */
 
+/* Stages the job (see sql_ins_job) and writes its skills. */
 static int insert_job(seed_loader_t *ld, const seed_job_t *job)
 {
     sqlite3_stmt *st = ld->ins_job;
@@ -473,20 +507,56 @@ static int insert_review(seed_loader_t *ld, int64_t contract_id,
     return seed_loader_run(ld, st);
 }
 
-/* Inserts the contract of a hired job, its reviews when it completed, and
- * moves the counters the reviews and the completion change. */
+/* The completion of a job's contract: the freelancer's counters, then
+ * the reviews each side leaves (most clients, fewer freelancers) within
+ * ten days. */
+static int complete_contract(seed_loader_t *ld, const seed_job_t *job,
+                             int64_t contract_id)
+{
+    seed_rng_t *r = &ld->rng;
+    const seed_slot_t *s = &ld->slots[job->accepted];
+    seed_freelancer_t *f = &ld->fl[s->freelancer];
+    seed_client_t *c = &ld->cl[job->client];
+    int64_t fl_user = seed_freelancer_user_id(ld, s->freelancer);
+    int64_t cl_user = seed_client_user_id(job->client);
+    int64_t wait = ld->opts->now - job->ended_at;
+    int rc = 0;
+
+    f->completed++;
+    f->earnings_cents += s->bid_cents;
+    if (wait > 10 * SEED_DAY)
+        wait = 10 * SEED_DAY;
+    if (seed_rng_chance(r, 0.85)) {
+        int rating = 1 + seed_rng_weighted(r, rating_weights[f->quality], 5);
+        int64_t at = job->ended_at + (int64_t)((double)wait *
+                                               seed_rng_unit(r));
+        f->rating_sum += rating;
+        f->rating_count++;
+        rc = insert_review(ld, contract_id, cl_user, fl_user, rating,
+                           seed_reviews_of_freelancers, at);
+    }
+    if (rc == 0 && seed_rng_chance(r, 0.65)) {
+        int rating = 1 + seed_rng_weighted(r, client_rating_weights, 5);
+        int64_t at = job->ended_at + (int64_t)((double)wait *
+                                               seed_rng_unit(r));
+        c->rating_sum += rating;
+        c->rating_count++;
+        rc = insert_review(ld, contract_id, fl_user, cl_user, rating,
+                           seed_reviews_of_clients, at);
+    }
+    return rc;
+}
+
+/* Inserts the contract of a hired job: active while the job is in
+ * progress, completed when it closed, cancelled with it. */
 static int insert_contract(seed_loader_t *ld, const seed_job_t *job,
                            int64_t proposal_id)
 {
     static const char *const names[] = {"", "active", "completed",
                                         "cancelled"};
-    seed_rng_t *r = &ld->rng;
     sqlite3_stmt *st = ld->ins_contract;
     const seed_slot_t *s = &ld->slots[job->accepted];
-    seed_freelancer_t *f = &ld->fl[s->freelancer];
-    seed_client_t *c = &ld->cl[job->client];
     int64_t id = ++ld->next_contract;
-    int status = job->status;  /* in progress, closed or cancelled: 1..3 */
     int rc;
 
     sqlite3_bind_int64(st, 1, id);
@@ -495,7 +565,7 @@ static int insert_contract(seed_loader_t *ld, const seed_job_t *job,
     sqlite3_bind_int64(st, 4, (int64_t)s->freelancer + 1);
     sqlite3_bind_int64(st, 5, seed_client_user_id(job->client));
     sqlite3_bind_int64(st, 6, s->bid_cents);
-    seed_bind_text(st, 7, names[status]);
+    seed_bind_text(st, 7, names[job->status]);  /* the job's status, 1..3 */
     sqlite3_bind_int64(st, 8, job->decided_at);
     if (job->ended_at)
         sqlite3_bind_int64(st, 9, job->ended_at);
@@ -505,35 +575,7 @@ static int insert_contract(seed_loader_t *ld, const seed_job_t *job,
     if (rc < 0)
         return rc;
     ld->stats->contracts++;
-    if (job->status != SEED_JOB_CLOSED)
-        return 0;
-
-    f->completed++;
-    f->earnings_cents += s->bid_cents;
-    int64_t wait = ld->opts->now - job->ended_at;
-    if (wait > 10 * SEED_DAY)
-        wait = 10 * SEED_DAY;
-    int64_t fl_user = seed_freelancer_user_id(ld, s->freelancer);
-    int64_t cl_user = seed_client_user_id(job->client);
-    if (seed_rng_chance(r, 0.85)) {
-        int rating = 1 + seed_rng_weighted(r, rating_weights[f->quality], 5);
-        int64_t at = job->ended_at + (int64_t)(wait * seed_rng_unit(r));
-        f->rating_sum += rating;
-        f->rating_count++;
-        rc = insert_review(ld, id, cl_user, fl_user, rating,
-                           seed_reviews_of_freelancers, at);
-        if (rc < 0)
-            return rc;
-    }
-    if (seed_rng_chance(r, 0.65)) {
-        int rating = 1 + seed_rng_weighted(r, client_rating_weights, 5);
-        int64_t at = job->ended_at + (int64_t)(wait * seed_rng_unit(r));
-        c->rating_sum += rating;
-        c->rating_count++;
-        rc = insert_review(ld, id, fl_user, cl_user, rating,
-                           seed_reviews_of_clients, at);
-    }
-    return rc;
+    return job->status == SEED_JOB_CLOSED ? complete_contract(ld, job, id) : 0;
 }
 
 /* Draws and writes job number idx (0-based) with everything hanging off

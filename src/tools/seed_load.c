@@ -365,29 +365,16 @@ static int insert_portfolio(seed_loader_t *ld, int64_t profile_id,
     return seed_loader_run(ld, st);
 }
 
-/* Writes freelancer f: its user, profile (with the counters the jobs left),
- * skills and portfolio. */
-static int insert_freelancer(seed_loader_t *ld, uint32_t f)
+/* Writes freelancer f's profile row, with the counters the jobs left. */
+static int insert_profile(seed_loader_t *ld, uint32_t f, int64_t user_id,
+                          const int *skills, int nskills, int64_t created)
 {
     const seed_freelancer_t *fr = &ld->fl[f];
     seed_rng_t *r = &ld->rng;
     sqlite3_stmt *st = ld->ins_profile;
-    int64_t user_id = seed_freelancer_user_id(ld, f), profile_id = f + 1;
-    int skills[MAX_PROFILE_SKILLS];
-    char email[96], name[64];
+    int availability = seed_rng_weighted(r, availability_weights, 3);
     seed_words_t w;
-    int rc;
 
-    demo_email(email, sizeof(email), "freelancer", (int64_t)f + 1);
-    person_name(r, name, sizeof(name));
-    int64_t joined = joined_at(ld);
-    const char *country = seed_countries[fr->country].name;
-    rc = insert_user(ld, user_id, email, name, "freelancer", country, 0, 0,
-                     joined);
-    if (rc < 0)
-        return rc;
-
-    int nskills = profile_skills(ld, fr->category, skills);
     seed_words_for(ld, &w, fr->category, skills, nskills, fr->level);
     seed_text_reset(&ld->title);
     seed_text_expand(&ld->title, seed_pick(r, &seed_profile_titles), &w,
@@ -396,18 +383,16 @@ static int insert_freelancer(seed_loader_t *ld, uint32_t f)
     seed_text_expand(&ld->text, seed_pick(r, &seed_bio_openers), &w, true);
     seed_text_expand(&ld->text, seed_pick(r, &seed_bio_middles), &w, true);
     seed_text_expand(&ld->text, seed_pick(r, &seed_bio_closers), &w, true);
-    int64_t created = joined + seed_rng_range(r, 600, 3 * SEED_DAY);
 
-    sqlite3_bind_int64(st, 1, profile_id);
+    sqlite3_bind_int64(st, 1, (int64_t)f + 1);
     sqlite3_bind_int64(st, 2, user_id);
     seed_bind_buf(st, 3, &ld->title);
     seed_bind_buf(st, 4, &ld->text);
     sqlite3_bind_int64(st, 5, fr->rate_cents);
-    seed_bind_text(st, 6, availability_names[seed_rng_weighted(
-                         r, availability_weights, 3)]);
+    seed_bind_text(st, 6, availability_names[availability]);
     seed_bind_text(st, 7, seed_level_names[fr->level]);
     sqlite3_bind_int64(st, 8, ld->category_ids[fr->category]);
-    seed_bind_text(st, 9, country);
+    seed_bind_text(st, 9, seed_countries[fr->country].name);
     if (fr->rating_count > 0)
         sqlite3_bind_double(st, 10,
                             (double)fr->rating_sum / (double)fr->rating_count);
@@ -419,17 +404,36 @@ static int insert_freelancer(seed_loader_t *ld, uint32_t f)
     sqlite3_bind_int64(st, 14, fr->earnings_cents);
     sqlite3_bind_int64(st, 15, created);
     sqlite3_bind_int64(st, 16, created);
-    rc = seed_loader_run(ld, st);
+    ld->stats->profiles++;
+    return seed_loader_run(ld, st);
+}
+
+/* Writes freelancer f: its user, profile, skills and portfolio. */
+static int insert_freelancer(seed_loader_t *ld, uint32_t f)
+{
+    const seed_freelancer_t *fr = &ld->fl[f];
+    seed_rng_t *r = &ld->rng;
+    int64_t user_id = seed_freelancer_user_id(ld, f), profile_id = f + 1;
+    int skills[MAX_PROFILE_SKILLS];
+    char email[96], name[64];
+    seed_words_t w;
+    int rc;
+
+    demo_email(email, sizeof(email), "freelancer", (int64_t)f + 1);
+    person_name(r, name, sizeof(name));
+    int64_t joined = joined_at(ld);
+    rc = insert_user(ld, user_id, email, name, "freelancer",
+                     seed_countries[fr->country].name, 0, 0, joined);
     if (rc < 0)
         return rc;
-    ld->stats->profiles++;
 
-    for (int i = 0; i < nskills; i++) {
+    int nskills = profile_skills(ld, fr->category, skills);
+    int64_t created = joined + seed_rng_range(r, 600, 3 * SEED_DAY);
+    rc = insert_profile(ld, f, user_id, skills, nskills, created);
+    for (int i = 0; i < nskills && rc == 0; i++) {
         sqlite3_bind_int64(ld->ins_profile_skill, 1, profile_id);
         sqlite3_bind_int64(ld->ins_profile_skill, 2, ld->skill_ids[skills[i]]);
         rc = seed_loader_run(ld, ld->ins_profile_skill);
-        if (rc < 0)
-            return rc;
     }
     int nitems = seed_rng_weighted(r, portfolio_count_weights, 6);
     for (int i = 0; i < nitems && rc == 0; i++) {
