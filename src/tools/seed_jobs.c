@@ -54,13 +54,15 @@ static const char *sql_clear_jobs = "DELETE FROM temp.seed_jobs";
 /* The full-text index keeps up to hashsize bytes of new terms in memory
  * before it writes them out as a segment, which it later merges with
  * others. The default (1 MiB) means a thousand small segments per million
- * jobs, and merging them is more than half of the index's cost; 128 MiB
- * writes few large ones. Put back to the default after the load, in the
- * same transaction. */
-static const char *sql_fts_hash_big =
-    "INSERT INTO jobs_fts (jobs_fts, rank) VALUES ('hashsize', 134217728)";
-static const char *sql_fts_hash_default =
-    "INSERT INTO jobs_fts (jobs_fts, rank) VALUES ('hashsize', 1048576)";
+ * jobs, and merging them was more than half of the index's cost; 128 MiB
+ * writes few large ones. The setting is put back afterwards, in the same
+ * transaction: the value that was stored, else the default. */
+#define FTS_HASHSIZE_LOAD 134217728
+#define FTS_HASHSIZE_DEFAULT 1048576
+static const char *sql_fts_hash_get =
+    "SELECT v FROM jobs_fts_config WHERE k = 'hashsize'";
+static const char *sql_fts_hash_set =
+    "INSERT INTO jobs_fts (jobs_fts, rank) VALUES ('hashsize', ?)";
 static const char *sql_ins_job_skill =
     "INSERT INTO job_skills (job_id, skill_id) VALUES (?, ?)";
 /* Moves the proposals from the writer's scratch database. Both tables come
@@ -608,6 +610,30 @@ static int load_job(seed_loader_t *ld, int64_t idx)
     return rc;
 }
 
+/* Sets the full-text index's hashsize to value; when old is not NULL,
+ * first reads the stored setting into it (left alone when none is). */
+static int fts_hashsize(seed_loader_t *ld, int64_t *old, int64_t value)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    if (old != NULL) {
+        rc = seed_loader_prepare(ld, sql_fts_hash_get, &st);
+        if (rc < 0)
+            return rc;
+        if (sqlite3_step(st) == SQLITE_ROW)
+            *old = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    rc = seed_loader_prepare(ld, sql_fts_hash_set, &st);
+    if (rc < 0)
+        return rc;
+    sqlite3_bind_int64(st, 1, value);
+    rc = seed_loader_run(ld, st);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* Moves the staged jobs into the jobs table (and its full-text index). */
 static int flush_jobs(seed_loader_t *ld)
 {
@@ -619,7 +645,8 @@ static int flush_jobs(seed_loader_t *ld)
 int seed_jobs_load(seed_loader_t *ld)
 {
     int64_t total = ld->opts->jobs, step = seed_progress_step(total);
-    int rc = seed_loader_exec(ld, sql_fts_hash_big);
+    int64_t hashsize = FTS_HASHSIZE_DEFAULT;
+    int rc = fts_hashsize(ld, &hashsize, FTS_HASHSIZE_LOAD);
 
     seed_rng_init(&ld->rng, ld->opts->seed, SEED_STREAM_JOBS);
     for (int64_t i = 0; i < total && rc == 0; i++) {
@@ -633,7 +660,7 @@ int seed_jobs_load(seed_loader_t *ld)
     if (rc == 0)
         rc = flush_jobs(ld);
     if (rc == 0)
-        rc = seed_loader_exec(ld, sql_fts_hash_default);
+        rc = fts_hashsize(ld, NULL, hashsize);
     if (rc == 0 && ld->progress)
         ld->progress("proposals", SEED_SHARE_JOBS);
     if (rc == 0)

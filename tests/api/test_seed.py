@@ -418,6 +418,23 @@ class SeedCommandTest(unittest.TestCase):
         self.assertEqual(con.execute("PRAGMA journal_mode").fetchone()[0], "wal")
         con.close()
 
+    def test_a_stored_full_text_setting_survives_the_load(self):
+        s = self.fresh()
+        self.assertEqual(s.cli("migrate").returncode, 0)
+        path = s.db_url[7:]
+        con = sqlite3.connect(path)
+        con.execute("INSERT INTO jobs_fts (jobs_fts, rank)"
+                    " VALUES ('hashsize', 2097152)")
+        con.commit()
+        con.close()
+        p = seed(s, "--jobs", "40")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        con = sqlite3.connect(path)
+        self.assertEqual(con.execute(
+            "SELECT v FROM jobs_fts_config WHERE k = 'hashsize'").fetchall(),
+            [(2097152,)])
+        con.close()
+
     def test_database_with_only_a_user_is_refused(self):
         s = self.fresh()
         s.client()
