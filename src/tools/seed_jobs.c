@@ -3,6 +3,7 @@
  * in id order, which is also the order of posting. */
 #include "tools/seed_loader.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,11 +177,24 @@ static void draw_job_skills(seed_loader_t *ld, seed_job_t *job)
     }
 }
 
+/* Step i of a partial Fisher-Yates shuffle of pool[0..n): swaps a random
+ * element of pool[i..n) into place i and returns it. */
+static uint32_t shuffle_step(seed_rng_t *r, uint32_t *pool, uint32_t n,
+                             uint32_t i)
+{
+    uint32_t j = i + seed_rng_below(r, n - i);
+    uint32_t t = pool[j];
+
+    pool[j] = pool[i];
+    pool[i] = t;
+    return t;
+}
+
 /* Draws k distinct freelancers into ld->chosen: about three in four from
- * the job's category, the rest from elsewhere. The pools are partially
- * shuffled in place (Fisher-Yates), so each draw costs O(k) and the pools
- * stay permutations. Returns how many were drawn (k, or fewer when the
- * marketplace has fewer freelancers). */
+ * the job's category, the rest from elsewhere, and from the category again
+ * when elsewhere runs short. The pools are partially shuffled in place, so
+ * each draw costs O(k) and the pools stay permutations. Returns how many
+ * were drawn: k, or all freelancers when there are fewer. */
 static int draw_freelancers(seed_loader_t *ld, int category, int k)
 {
     seed_rng_t *r = &ld->rng;
@@ -189,25 +203,20 @@ static int draw_freelancers(seed_loader_t *ld, int category, int k)
                                ld->cat_off[category]);
     uint32_t nall = (uint32_t)ld->opts->freelancers;
     uint32_t want_in = (uint32_t)((double)k * 0.75 + seed_rng_unit(r));
+    uint32_t in = 0;
     int got = 0;
 
     if (want_in > ncat)
         want_in = ncat;
-    for (uint32_t i = 0; i < want_in; i++) {
-        uint32_t j = i + seed_rng_below(r, ncat - i);
-        uint32_t t = cat[j];
-        cat[j] = cat[i];
-        cat[i] = t;
-        ld->chosen[got++] = t;
-    }
+    while (in < want_in)
+        ld->chosen[got++] = shuffle_step(r, cat, ncat, in++);
     for (uint32_t i = 0; i < nall && got < k; i++) {
-        uint32_t j = i + seed_rng_below(r, nall - i);
-        uint32_t t = ld->pool_all[j];
-        ld->pool_all[j] = ld->pool_all[i];
-        ld->pool_all[i] = t;
+        uint32_t t = shuffle_step(r, ld->pool_all, nall, i);
         if (ld->fl[t].category != category)
             ld->chosen[got++] = t;
     }
+    while (got < k && in < ncat)
+        ld->chosen[got++] = shuffle_step(r, cat, ncat, in++);
     for (int i = got - 1; i > 0; i--) {
         uint32_t j = seed_rng_below(r, (uint32_t)i + 1);
         uint32_t t = ld->chosen[i];
@@ -331,6 +340,7 @@ static void pick_accepted(seed_loader_t *ld, seed_job_t *job)
 {
     int live = 0, pick;
 
+    assert(job->nslots > 0);  /* a hired job draws at least one */
     for (int i = 0; i < job->nslots; i++)
         live += ld->slots[i].status != SEED_WITHDRAWN;
     if (live == 0) {
@@ -396,7 +406,7 @@ static void draw_slots(seed_loader_t *ld, seed_job_t *job)
     for (int i = 0; i < k; i++)
         draw_slot(ld, job, i, k, first, window);
     draw_withdrawals(ld, job);
-    if (job->hired && k > 0)
+    if (job->hired)
         pick_accepted(ld, job);
     settle_slots(ld, job);
 }

@@ -382,6 +382,25 @@ class SeedCommandTest(unittest.TestCase):
         self.assertEqual(counts, {"freelancer": 7, "client": 3, "admin": 1})
         self.assertLessEqual(most[0], 7)
 
+    def test_one_freelancer_marketplace_stays_consistent(self):
+        s = self.fresh()
+        p = seed(s, "--jobs", "400", "--freelancers", "1", "--clients", "1")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        con = sqlite3.connect(s.db_url[7:])
+        try:
+            self.assertEqual(con.execute("PRAGMA foreign_key_check").fetchall(), [])
+            self.assertEqual(con.execute(
+                "SELECT COUNT(*) FROM freelance_job_postings j WHERE"
+                " (SELECT COUNT(*) FROM freelance_contracts c"
+                "  WHERE c.job_posting_id = j.id)"
+                " <> (j.status IN ('in_progress', 'cancelled'))"
+                " AND j.status <> 'closed'").fetchone()[0], 0)
+            self.assertEqual(con.execute(
+                "SELECT MAX(proposal_count) FROM freelance_job_postings"
+                " WHERE status = 'open'").fetchone()[0] <= 1, True)
+        finally:
+            con.close()
+
     def test_non_empty_database_is_refused_and_left_alone(self):
         s = self.fresh()
         self.assertEqual(seed(s, "--jobs", "20").returncode, 0)
