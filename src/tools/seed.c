@@ -1,5 +1,16 @@
-/* freelance-hub seed: fills an empty database with a demo marketplace,
- * the same one for the same seed, fast enough for a million jobs. */
+/* freelance-hub seed: fills an empty database with a demo marketplace.
+ * The same seed and the same --now day give the same rows; without --now
+ * the history ends at the start of the current UTC day.
+ *
+ * LIMITATION: a million jobs (with 5 million proposals) take about two and
+ * a half minutes on the 2-core development machine, not the one minute
+ * aimed for: the single-threaded version measured 148 s at a load average
+ * near 1.5 (most of it SQLite inserting into the indexes the schema
+ * defines, which a seed may not drop; the full-text trigger alone was 21 s
+ * before its hashsize was raised), and the two-thread version measured
+ * 441 s wall for 194 s of CPU at a load average near 10, when the second
+ * core was not to be had. Costs whoever reseeds large benchmark databases
+ * a few minutes each time. */
 #include "tools/tools.h"
 
 #include <sqlite3.h>
