@@ -33,7 +33,8 @@ static void usage(FILE *to)
     fprintf(to,
         "usage: freelance-hub [serve] [--host H] [--port P] [--database-url URL]\n"
         "       freelance-hub migrate\n"
-        "       freelance-hub seed --jobs N [--freelancers N] [--clients N] [--seed S]\n"
+        "       freelance-hub seed --jobs N [--freelancers N] [--clients N] [--seed S]"
+        " [--now YYYY-MM-DD]\n"
         "       freelance-hub import [DIR]\n"
         "       freelance-hub maintain [--vacuum]\n"
         "       freelance-hub explain\n"

@@ -14,12 +14,14 @@
 #include "tools/tools.h"
 
 #include <sqlite3.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common/err.h"
 #include "common/util.h"
+#include "store/sessions.h"
 #include "tools/seed.h"
 
 #define SEED_MAX_JOBS 20000000
@@ -283,6 +285,32 @@ static int settings_for_load(sqlite3 *conn, int64_t jobs)
     return rc == 0 ? exec(conn, sql) : rc;
 }
 
+/* Every demo user signs in with SEED_DEMO_PASSWORD. One hash serves them
+ * all, with a salt drawn from the seed so that the same seed still gives
+ * the same rows. */
+static int set_demo_password(sqlite3 *conn, uint64_t seed)
+{
+    unsigned char salt[crypto_pwhash_SALTBYTES];
+    char hash[crypto_pwhash_STRBYTES];
+    sqlite3_stmt *st;
+    seed_rng_t rng;
+    int rc;
+
+    seed_rng_init(&rng, seed, 0x70617373u);
+    for (size_t i = 0; i < sizeof(salt); i++)
+        salt[i] = (unsigned char)seed_rng_next(&rng);
+    if (store_password_hash_salted(SEED_DEMO_PASSWORD, salt, hash,
+                                   sizeof(hash)) < 0)
+        return FH_ENOMEM;
+    if (sqlite3_prepare_v2(conn, "UPDATE users SET password_hash = ?", -1, &st,
+                           NULL) != SQLITE_OK)
+        return FH_EDB;
+    sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : FH_EDB;
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* The server's settings again, then fresh planner statistics (sampled,
  * so that ANALYZE stays quick on large tables). */
 static int settings_after_load(sqlite3 *conn)
@@ -381,6 +409,8 @@ int seed_main(const config_t *cfg, int argc, char **argv)
         exec(conn, sql_detach);
     }
     seed_writer_free(writer);
+    if (rc == 0)
+        rc = set_demo_password(conn, opts.seed);
     if (rc == 0) {
         on_progress("analyze", SEED_SHARE_COMMIT);
         rc = settings_after_load(conn);

@@ -3,6 +3,9 @@
 #ifndef FH_TOOLS_SEED_H
 #define FH_TOOLS_SEED_H
 
+/* The password of every demo user (documented in the README). */
+#define SEED_DEMO_PASSWORD "demo-password"
+
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>

@@ -456,7 +456,8 @@ class SeedCommandTest(unittest.TestCase):
 
     def test_database_with_only_a_user_is_refused(self):
         s = self.fresh()
-        s.client()
+        s.cli("user", "add", "--role", "client", "--email", "only@example.test",
+              "--name", "Only")
         p = seed(s, "--jobs", "20")
         self.assertEqual(p.returncode, 1, p.stderr)
         con = sqlite3.connect(s.db_url[7:])
@@ -513,6 +514,19 @@ class SeededServerTest(ApiTest):
         r = self.assertStatus(self.srv.get("/skills?q=react"), 200)
         self.assertIn("React", [i["name"] for i in r.items])
         self.assertGreater(r.items[0]["profiles"] + r.items[0]["open_jobs"], 0)
+
+    def test_demo_users_sign_in_with_the_demo_password(self):
+        for email, role in (("freelancer1@demo.freelance-hub.test", "freelancer"),
+                            ("client1@demo.freelance-hub.test", "client"),
+                            ("admin@demo.freelance-hub.test", "admin")):
+            r = self.srv.post("/auth/login", {"email": email, "password": "demo-password"})
+            self.assertStatus(r, 200)
+            self.assertEqual(r.data["user"]["role"], role)
+            me = self.srv.get("/auth/me", headers={"Authorization": "Bearer " + r.data["token"]})
+            self.assertStatus(me, 200)
+        r = self.srv.post("/auth/login", {"email": "client1@demo.freelance-hub.test",
+                                          "password": "not-the-password"})
+        self.assertStatus(r, 401)
 
     def assertBetween(self, v, lo, hi):
         self.assertTrue(lo <= v <= hi, "%r not in [%r, %r]" % (v, lo, hi))
