@@ -1,0 +1,424 @@
+"""Marketplace analytics: after building a known marketplace through the
+API, every aggregate equals the value recomputed here from what was
+created; an empty marketplace gives zeros, nulls and twelve empty weeks."""
+import calendar
+import datetime
+import decimal
+import math
+import sqlite3
+from fractions import Fraction
+
+from harness import ApiTest, main
+# The ledger that builds data through the API and remembers it. Imported as
+# a module so that its test classes do not run a second time here.
+import test_dashboard
+
+WEEK = 7 * 86400
+
+
+def epoch(text):
+    return calendar.timegm(
+        datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").timetuple())
+
+
+def rfc3339(t):
+    return datetime.datetime.fromtimestamp(
+        t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def monday_of(t):
+    """00:00 UTC of the Monday that starts the week holding t."""
+    d = datetime.datetime.fromtimestamp(t, datetime.timezone.utc).date()
+    monday = d - datetime.timedelta(days=d.weekday())
+    return calendar.timegm(monday.timetuple())
+
+
+def half_up(fr):
+    """A non-negative Fraction rounded to an integer, halves up."""
+    return math.floor(fr + Fraction(1, 2))
+
+
+def avg_cents(values):
+    return half_up(Fraction(sum(values), len(values)))
+
+
+def median_cents(values):
+    s = sorted(values)
+    n = len(s)
+    return half_up(Fraction(s[(n - 1) // 2] + s[n // 2], 2))
+
+
+def ratio4(num, den):
+    if den == 0:
+        return None
+    q = decimal.Decimal(num) / decimal.Decimal(den)
+    return float(q.quantize(decimal.Decimal("0.0001"),
+                            rounding=decimal.ROUND_HALF_UP))
+
+
+def db_run(srv, sql, args=()):
+    """Runs one statement on the test server's SQLite file, for what the API
+    cannot do: adding categories (reference data) and moving posting times
+    into past weeks."""
+    con = sqlite3.connect(srv.db_url[len("sqlite:"):], timeout=10)
+    try:
+        with con:
+            return con.execute(sql, args).lastrowid
+    finally:
+        con.close()
+
+
+def add_category(srv, name):
+    return db_run(srv, "INSERT INTO categories (name, slug) VALUES (?, ?)",
+                  (name, name.lower()))
+
+
+def category_order(row_count, name, category_id):
+    """The reply's order: biggest group first, then name, then id (null
+    first)."""
+    return (-row_count, name, category_id is not None, category_id or 0)
+
+
+class AnalyticsEmptyTest(ApiTest):
+    def get(self):
+        r = self.assertStatus(self.srv.get("/analytics/marketplace"), 200)
+        return r.data
+
+    def test_empty_marketplace_gives_zeros_nulls_and_twelve_empty_weeks(self):
+        add_category(self.srv, "Web")  # a category alone is no activity
+        d = self.get()
+        for key in ("jobs_by_category", "rates_by_category",
+                    "budgets_by_category", "top_skills_demand",
+                    "top_skills_supply"):
+            self.assertEqual(d[key], [], key)
+        self.assertEqual(d["proposals"], {
+            "total": 0, "accepted": 0, "rejected": 0, "withdrawn": 0,
+            "pending": 0, "acceptance_rate": None})
+        self.assertEqual(d["totals"], {
+            "jobs": 0, "open_jobs": 0, "freelancers": 0, "clients": 0,
+            "contracts": 0, "completed_contracts": 0})
+        self.assertEqual([w["jobs"] for w in d["new_jobs_per_week"]], [0] * 12)
+
+    def test_weeks_are_the_twelve_mondays_ending_with_this_week(self):
+        d = self.get()
+        now = epoch(d["generated_at"])
+        last = monday_of(now)
+        starts = [w["week_start"] for w in d["new_jobs_per_week"]]
+        self.assertEqual(starts, [rfc3339(last - (11 - i) * WEEK)
+                                  for i in range(12)])
+        for s in starts:
+            self.assertEqual(datetime.datetime.strptime(
+                s, "%Y-%m-%dT%H:%M:%SZ").weekday(), 0)
+        self.assertLessEqual(last, now)
+        self.assertLess(now, last + WEEK)
+
+    def test_generated_at_is_now(self):
+        d = self.get()
+        now = datetime.datetime.now(datetime.timezone.utc).timestamp()
+        self.assertLess(abs(epoch(d["generated_at"]) - now), 60)
+
+    def test_query_parameters_are_refused(self):
+        r = self.srv.get("/analytics/marketplace?page=1")
+        self.assertStatus(r, 422, "validation_failed", "page")
+
+
+class AnalyticsDataTest(ApiTest):
+    """A known marketplace: four categories of profiles, jobs in every status
+    and several weeks, proposals in every status, skills with ties at the
+    cut of the top ten. The cache is off because the test moves posting
+    times in the database behind the server's back."""
+    server_env = {"CACHE_ENABLED": "false"}
+
+    # Rates by category: odd and even counts, halves to round, a tie.
+    RATES = {"Web": [3000, 5000, 8000], "Design": [2000, 4500, 4000, 9999],
+             None: [1001, 1002], "Writing": [7000, 7001]}
+    # How many profiles name each skill (12 skills, ties at the cut).
+    SUPPLY = {"Python": 6, "Go": 4, "Rust": 4, "C": 3, "SQL": 3, "Figma": 2,
+              "Docker": 2, "Excel": 1, "Java": 1, "Kotlin": 1, "Lua": 1,
+              "Zig": 1}
+    # How many OPEN jobs name each skill; Cobol is only on jobs that are not
+    # open and must not count.
+    DEMAND = {"Python": 5, "SQL": 3, "Go": 3, "Figma": 2, "Docker": 2,
+              "Excel": 2, "Java": 1, "Kotlin": 1, "Lua": 1, "Rust": 1,
+              "Zig": 1, "Scala": 1}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        try:
+            cls.build()
+        except BaseException:
+            cls.srv.cleanup()  # tearDownClass does not run after a failure
+            raise
+
+    @classmethod
+    def build(cls):
+        srv = cls.srv
+        led = cls.led = test_dashboard.Ledger(srv)
+        cls.cats = {None: None}
+        for name in ("Web", "Design", "Writing", "Empty"):
+            cls.cats[name] = add_category(srv, name)
+        cls.names = {v: k for k, v in cls.cats.items()}
+        cls.names[None] = "Uncategorised"
+
+        cls.build_profiles()
+        c1, c2 = srv.client(), srv.client()
+        cls.led_client = c1
+        cls.clients = 2
+        f = cls.profiles_users
+        cat = cls.cats
+
+        # The open jobs share the DEMAND skills; the others name Cobol.
+        skills = cls.demand_skills(["w1", "w5", "d1", "d4", "u1"])
+        web, design = cat["Web"], cat["Design"]
+        j = cls.job_ids = {}
+        j["w1"] = led.job(c1, category_id=web, budget_min_cents=5000,
+                          budget_max_cents=10000, skills=skills["w1"])
+        j["w2"] = led.job(c1, category_id=web, budget_min_cents=30000,
+                          budget_max_cents=30000, skills=["Cobol", "Python"])
+        j["w3"] = led.job(c2, category_id=web, budget_min_cents=100,
+                          budget_max_cents=20000, skills=["Cobol"])
+        j["w4"] = led.job(c2, category_id=web, budget_min_cents=100,
+                          budget_max_cents=50000, skills=["Cobol"])
+        j["w5"] = led.job(c1, category_id=web, budget_type="hourly",
+                          budget_min_cents=2000, budget_max_cents=4000,
+                          skills=skills["w5"])
+        j["d1"] = led.job(c2, category_id=design, budget_min_cents=7000,
+                          budget_max_cents=7000, skills=skills["d1"])
+        j["d2"] = led.job(c2, category_id=design, budget_min_cents=7000,
+                          budget_max_cents=7000, skills=["Cobol"])
+        j["d3"] = led.job(c1, category_id=design, budget_min_cents=9001,
+                          budget_max_cents=9001, skills=["Cobol"])
+        j["d4"] = led.job(c1, category_id=design, budget_min_cents=None,
+                          budget_max_cents=None, skills=skills["d4"])
+        j["u1"] = led.job(c2, budget_min_cents=100, budget_max_cents=100,
+                          skills=skills["u1"])
+
+        # Proposals in every status; contracts in every status.
+        won = led.propose(f[0], j["w2"], 30000)
+        led.propose(f[1], j["w2"], 29000)          # rejected by the accept
+        led.accept(c1, won)
+        led.propose(f[3], j["w3"], 19000)          # rejected by the close
+        led.close(c2, j["w3"])
+        led.cancel(c2, led.accept(c2, led.propose(f[2], j["w4"], 48000)))
+        led.complete(c2, led.accept(c2, led.propose(f[0], j["d2"], 7000)))
+        led.accept(c1, led.propose(f[1], j["d3"], 9000))
+        led.propose(f[4], j["w1"], 9000)
+        led.withdraw(f[5], led.propose(f[5], j["w1"], 9500))
+        led.reject(c1, led.propose(f[6], j["w1"], 9900))
+        led.propose(f[7], j["d1"], 6500)
+
+        cls.move_into_past_weeks()
+
+    @classmethod
+    def build_profiles(cls):
+        """Profiles with the RATES, one without a rate, and one freelancer
+        without a profile; the SUPPLY skills spread over them."""
+        srv = cls.srv
+        specs = [(name, rate) for name, rates in cls.RATES.items()
+                 for rate in rates]
+        specs.append((None, None))
+        skills = [[] for _ in specs]
+        start = 0
+        for skill, count in cls.SUPPLY.items():
+            for j in range(count):
+                skills[(start + j) % len(specs)].append(skill)
+            start += count
+        cls.profiles = []       # (category_id, rate or None, [skills])
+        cls.profiles_users = []
+        for (cat, rate), names in zip(specs, skills):
+            u = srv.freelancer(profile=False)
+            body = {"title": "Profile of " + u.name, "skills": names}
+            if cat is not None:
+                body["category_id"] = cls.cats[cat]
+            if rate is not None:
+                body["hourly_rate_cents"] = rate
+            r = srv.post("/profiles", body, user=u)
+            if r.status != 201:
+                raise AssertionError("profile creation failed: %r" % r)
+            u.profile_id = r.data["id"]
+            cls.profiles.append((body.get("category_id"),
+                                 r.data["hourly_rate_cents"], names))
+            cls.profiles_users.append(u)
+        srv.freelancer(profile=False)
+        cls.freelancers = len(specs) + 1
+
+    @classmethod
+    def demand_skills(cls, open_jobs):
+        """The DEMAND skills spread over the open jobs: key -> names."""
+        skills = {key: [] for key in open_jobs}
+        start = 0
+        for skill, count in cls.DEMAND.items():
+            for k in range(count):
+                skills[open_jobs[(start + k) % len(open_jobs)]].append(skill)
+            start += count
+        return skills
+
+    @classmethod
+    def move_into_past_weeks(cls):
+        """Moves some jobs' posting times to week edges: the start of this
+        week, the last second of the previous one, three weeks back, the
+        first second of the window and the last second before it."""
+        j = cls.job_ids
+        ws = cls.week = monday_of(epoch(cls.led.jobs[j["u1"]]["posted_at"]))
+        moves = {j["w1"]: ws, j["w2"]: ws - 1,
+                 j["w3"]: ws - 3 * WEEK + 3600, j["d1"]: ws - 3 * WEEK + 7200,
+                 j["w4"]: ws - 11 * WEEK, j["w5"]: ws - 11 * WEEK - 1}
+        for job_id, t in moves.items():
+            db_run(cls.srv, "UPDATE freelance_job_postings SET posted_at = ?"
+                   " WHERE id = ?", (t, job_id))
+            cls.led.jobs[job_id]["posted_at"] = rfc3339(t)
+
+    def get(self):
+        r = self.assertStatus(self.srv.get("/analytics/marketplace"), 200)
+        return r.data
+
+    # ---- expected values, from what build() created ----
+    def expect_jobs_by_category(self):
+        groups = {}
+        for job in self.led.jobs.values():
+            g = groups.setdefault(job["category_id"], dict(
+                category_id=job["category_id"],
+                name=self.names[job["category_id"]], open=0, in_progress=0,
+                closed=0, cancelled=0, total=0))
+            g[job["status"]] += 1
+            g["total"] += 1
+        return sorted(groups.values(), key=lambda g: category_order(
+            g["total"], g["name"], g["category_id"]))
+
+    def expect_money_by_category(self, pairs, count_key, avg_key, med_key):
+        groups = {}
+        for cat, value in pairs:
+            groups.setdefault(cat, []).append(value)
+        rows = [{"category_id": cat, "name": self.names[cat],
+                 count_key: len(v), avg_key: avg_cents(v),
+                 med_key: median_cents(v)} for cat, v in groups.items()]
+        return sorted(rows, key=lambda g: category_order(
+            g[count_key], g["name"], g["category_id"]))
+
+    @staticmethod
+    def expect_top(counts, key):
+        rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:10]
+        return [{"skill": name, key: n} for name, n in rows]
+
+    # ---- tests ----
+    def test_jobs_by_category_and_status(self):
+        d = self.get()
+        self.assertEqual(d["jobs_by_category"], self.expect_jobs_by_category())
+        web = d["jobs_by_category"][0]
+        self.assertEqual((web["name"], web["open"], web["in_progress"],
+                          web["closed"], web["cancelled"], web["total"]),
+                         ("Web", 2, 1, 1, 1, 5))
+        self.assertEqual(d["jobs_by_category"][-1]["category_id"], None)
+        self.assertEqual(d["jobs_by_category"][-1]["name"], "Uncategorised")
+
+    def test_rates_by_category_average_and_median(self):
+        pairs = [(cat, rate) for cat, rate, _ in self.profiles
+                 if rate is not None]
+        expect = self.expect_money_by_category(
+            pairs, "freelancers", "avg_hourly_rate_cents",
+            "median_hourly_rate_cents")
+        self.assertEqual(self.get()["rates_by_category"], expect)
+        by_name = {r["name"]: r for r in expect}
+        # Odd count, even count, halves rounded up, and a tie on count.
+        self.assertEqual(by_name["Web"]["median_hourly_rate_cents"], 5000)
+        self.assertEqual(by_name["Web"]["avg_hourly_rate_cents"], 5333)
+        self.assertEqual(by_name["Design"]["median_hourly_rate_cents"], 4250)
+        self.assertEqual(by_name["Design"]["avg_hourly_rate_cents"], 5125)
+        self.assertEqual(by_name["Uncategorised"]["median_hourly_rate_cents"],
+                         1002)
+        self.assertEqual([r["name"] for r in expect],
+                         ["Design", "Web", "Uncategorised", "Writing"])
+
+    def test_budgets_by_category_use_fixed_jobs_with_a_budget(self):
+        pairs = [(j["category_id"], j["budget_max"])
+                 for j in self.led.jobs.values()
+                 if j["budget_type"] == "fixed" and j["budget_max"] is not None]
+        expect = self.expect_money_by_category(
+            pairs, "jobs", "avg_budget_cents", "median_budget_cents")
+        self.assertEqual(self.get()["budgets_by_category"], expect)
+        by_name = {r["name"]: r for r in expect}
+        self.assertEqual(by_name["Web"]["jobs"], 4)
+        self.assertEqual(by_name["Web"]["median_budget_cents"], 25000)
+        self.assertEqual(by_name["Design"]["median_budget_cents"], 7000)
+        self.assertEqual(by_name["Design"]["avg_budget_cents"], 7667)
+
+    def test_proposals_and_acceptance_rate(self):
+        counts = {s: 0 for s in ("accepted", "rejected", "withdrawn",
+                                 "pending")}
+        for p in self.led.proposals.values():
+            counts[p["status"]] += 1
+        expect = dict(total=len(self.led.proposals), **counts)
+        expect["acceptance_rate"] = ratio4(
+            counts["accepted"], counts["accepted"] + counts["rejected"])
+        self.assertEqual(self.get()["proposals"], expect)
+        self.assertEqual(expect["acceptance_rate"], 0.5714)
+
+    def test_top_skills_demand_counts_open_jobs_only(self):
+        counts = {}
+        for job in self.led.jobs.values():
+            if job["status"] == "open":
+                for s in job["skills"]:
+                    counts[s] = counts.get(s, 0) + 1
+        self.assertEqual(counts, self.DEMAND)
+        got = self.get()["top_skills_demand"]
+        self.assertEqual(got, self.expect_top(counts, "jobs"))
+        self.assertNotIn("Cobol", [s["skill"] for s in got])
+        self.assertEqual([s["skill"] for s in got][-4:],
+                         ["Java", "Kotlin", "Lua", "Rust"])
+
+    def test_top_skills_supply_counts_profiles(self):
+        counts = {}
+        for _, _, names in self.profiles:
+            for s in names:
+                counts[s] = counts.get(s, 0) + 1
+        got = self.get()["top_skills_supply"]
+        self.assertEqual(got, self.expect_top(counts, "profiles"))
+        self.assertEqual([s["skill"] for s in got][:3],
+                         ["Python", "Go", "Rust"])
+
+    def test_new_jobs_per_week_buckets_with_empty_weeks(self):
+        d = self.get()
+        first = monday_of(epoch(d["generated_at"])) - 11 * WEEK
+        expect = [0] * 12
+        for job in self.led.jobs.values():
+            i = (epoch(job["posted_at"]) - first) // WEEK
+            if 0 <= i < 12:
+                expect[i] += 1
+        weeks = d["new_jobs_per_week"]
+        self.assertEqual([w["week_start"] for w in weeks],
+                         [rfc3339(first + i * WEEK) for i in range(12)])
+        self.assertEqual([w["jobs"] for w in weeks], expect)
+        self.assertIn(0, expect)
+        if first == self.week - 11 * WEEK:  # no Monday passed since build()
+            self.assertEqual(sum(expect), len(self.led.jobs) - 1)
+
+    def test_totals(self):
+        jobs = self.led.jobs.values()
+        contracts = self.led.contracts.values()
+        self.assertEqual(self.get()["totals"], {
+            "jobs": len(jobs),
+            "open_jobs": sum(j["status"] == "open" for j in jobs),
+            "freelancers": self.freelancers, "clients": self.clients,
+            "contracts": len(contracts),
+            "completed_contracts": sum(c["status"] == "completed"
+                                       for c in contracts)})
+
+    def test_answer_is_the_same_for_any_caller(self):
+        anon = self.get()
+        anon.pop("generated_at")
+        for user in (self.profiles_users[0], self.led_client):
+            r = self.srv.get("/analytics/marketplace", user=user)
+            got = self.assertStatus(r, 200).data
+            got.pop("generated_at")
+            self.assertEqual(got, anon)
+
+    def test_answer_is_the_same_twice(self):
+        a, b = self.get(), self.get()
+        a.pop("generated_at")
+        b.pop("generated_at")
+        self.assertEqual(a, b)
+
+
+if __name__ == "__main__":
+    main()
