@@ -1,6 +1,7 @@
 /* Every route of the API below /api/v1/freelance. A literal segment wins
  * over a parameter ("/jobs/search" before "/jobs/{id}"). */
 #include "api/api.h"
+#include "api/web.h"
 #include "http/server.h"
 
 #define B ROUTE_BODY
@@ -69,6 +70,9 @@ const route_t http_root_routes[] = {
     {"GET", "/healthz", api_healthz, TIER_NONE, CACHE_NONE, 0},
     {"GET", "/readyz", api_readyz, TIER_NONE, CACHE_NONE, 0},
     {"GET", "/metrics", api_metrics, TIER_NONE, CACHE_NONE, 0},
+    /* The web page; it also answers every other path outside the API
+     * (see route_request in server.c). */
+    {"GET", "/", api_web_file, TIER_LENIENT, CACHE_NONE, 0},
 };
 
 const size_t http_nroot_routes =
