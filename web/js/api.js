@@ -1,6 +1,8 @@
 // Talking to the JSON API: the bearer token of the signed-in person, the
 // error envelope turned into an ApiError, and errors put in plain words.
 
+import {money} from './format.js';
+
 const BASE = '/api/v1/freelance';
 const KEY = 'freelance-hub.session';
 
@@ -168,11 +170,14 @@ export function fieldMessage(err, labels = {}) {
   if (f) {
     const label = labels[f] || f.replace(/_cents$/, '').replace(/_/g, ' ');
     if (f.endsWith('_cents')) {
-      msg = msg.replace(/\b\d{1,15}\b/g, (d) =>
-        new Intl.NumberFormat('en-US', {style: 'currency', currency: 'USD',
-          maximumFractionDigits: 2}).format(Number(d) / 100));
+      msg = msg.replace(/\b\d{1,15}\b/g, (d) => money(Number(d)));
     }
     msg = msg.split(f).join(label);
   }
+  // Other API names the message mentions ("must not be below
+  // budget_min_cents"): only names with an underscore, never plain words.
+  for (const [name, words] of Object.entries(labels))
+    if (name !== f && name.includes('_'))
+      msg = msg.replace(new RegExp(`\\b${name}\\b`, 'g'), words.toLowerCase());
   return sentence(msg);
 }

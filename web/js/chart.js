@@ -62,11 +62,11 @@ export function barChart({title, rows, head}) {
   const max = Math.max(1, ...rows.map((r) => r.value));
   responsive(box, (width) => {
     const rowH = 40;
+    const textW = 12 + 7 * Math.max(...rows.map((r) => r.text.length), 1);
     const svg = svgRoot(width, rows.length * rowH + 4, title);
     rows.forEach((r, i) => {
       const y = i * rowH;
-      const textW = 110;
-      const barMax = width - textW - 8;
+      const barMax = width - textW;
       const w = Math.max(r.value > 0 ? 2 : 0, (r.value / max) * barMax);
       svg.appendChild(s('text', {x: 0, y: y + 14, class: 'chart-label'}, clip(r.label, width)));
       svg.appendChild(s('rect', {x: 0, y: y + 20, width: w, height: 14, rx: 2,
@@ -103,9 +103,12 @@ export function columnChart({title, points, head}) {
       if (p.value > 0 && step > 22)
         svg.appendChild(s('text', {x: x + step * 0.35, y: top + plotH - hgt - 4,
                                    class: 'chart-value', 'text-anchor': 'middle'}, p.value));
-      if (i === 0 || i === points.length - 1 || i === Math.floor(points.length / 2))
-        svg.appendChild(s('text', {x: x + step * 0.35, y: height - 16, class: 'chart-label',
-                                   'text-anchor': 'middle'}, p.label));
+      const last = i === points.length - 1;
+      if (i === 0 || last || i === Math.floor(points.length / 2))
+        svg.appendChild(s('text', {x: last ? width : i === 0 ? x : x + step * 0.35,
+                                   y: height - 16, class: 'chart-label',
+                                   'text-anchor': last ? 'end' : i === 0 ? 'start' : 'middle'},
+                          p.label));
     });
     return svg;
   });
