@@ -91,9 +91,12 @@ export class Server {
   // Stops the server and checks it logged no fault and no sanitizer report.
   async stop() {
     if (this.proc && this.proc.exitCode === null) {
+      let timer;
       const exited = new Promise((r) => this.proc.once('exit', r));
+      const late = new Promise((r) => { timer = setTimeout(() => r('timeout'), 30000); });
       this.proc.kill('SIGTERM');
-      const code = await Promise.race([exited, sleep(30000).then(() => 'timeout')]);
+      const code = await Promise.race([exited, late]);
+      clearTimeout(timer);
       if (code === 'timeout') {
         this.proc.kill('SIGKILL');
         throw new Error('server did not stop on SIGTERM');

@@ -35,7 +35,7 @@ async function register(who, role) {
   await page.getByLabel('Password', {exact: true}).fill(PASSWORD);
   await page.getByLabel('I want to').selectOption(role);
   await page.getByRole('button', {name: 'Create account'}).click();
-  await page.getByText(`Signed in as ${who.name}`).waitFor();
+  await page.locator('.who', {hasText: `Signed in as ${who.name}`}).waitFor();
   await settle(page);
 }
 

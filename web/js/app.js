@@ -22,6 +22,7 @@ const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 let current = null;  // {name, module, cleanup}
 let renderSeq = 0;
+let shown = '';     // the path and query the view shows
 
 function routeOf(path) {
   for (const [re, name] of routes) {
@@ -55,6 +56,7 @@ export function navigate(url, {replace = false} = {}) {
 export function setUrl(url, {replace = false, state = null} = {}) {
   if (replace) history.replaceState(state, '', url);
   else history.pushState(state, '', url);
+  shown = location.pathname + location.search;
 }
 
 function navLink(href, text) {
@@ -86,6 +88,7 @@ function renderNav() {
 async function render({focus = false} = {}) {
   const seq = ++renderSeq;
   const {name, params} = routeOf(location.pathname);
+  shown = location.pathname + location.search;
   renderNav();
   if (current && current.name === name && current.module.update &&
       current.module.update(main, params) !== false)
@@ -133,6 +136,12 @@ document.addEventListener('click', (e) => {
   navigate(url.pathname + url.search);
 });
 
-window.addEventListener('popstate', () => render({focus: false}));
+// A jump within the page (the skip link's #main) also fires popstate; only
+// a change of path or query is a new view.
+window.addEventListener('popstate', () => {
+  const now = location.pathname + location.search;
+  if (now === shown) return;
+  render({focus: false});
+});
 onSession(() => renderNav());
 render();
