@@ -2,7 +2,7 @@
 // second load revalidates every file and gets 304s.
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
-import {Server, launch, newPage, pageFaults, settle} from './support.mjs';
+import {Server, launch, newPage, pageFaults, settle, capture} from './support.mjs';
 
 const FIRST_LOAD_MAX = 150 * 1024;
 let srv, browser;
@@ -61,6 +61,7 @@ test('an unknown address inside the page says so', async () => {
   const page = await newPage(browser, srv);
   await page.goto(`${srv.url}/no/such/page`);
   await page.getByRole('heading', {name: 'Page not found'}).waitFor();
+  await capture(page, 'not-found');
   await page.getByRole('link', {name: 'Browse jobs'}).click();
   await page.waitForURL(/\/jobs$/);
   await page.getByRole('heading', {name: 'Find work'}).waitFor();

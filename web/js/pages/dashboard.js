@@ -136,6 +136,11 @@ async function jobProposals(job, refresh) {
       }, {secondary: true, label: `Reject proposal from ${p.freelancer.name}`})))));
 }
 
+/* LIMITATION: proposals are offered for the client's newest jobs only (the
+ * ten the client dashboard lists), and a completed contract is reviewed on
+ * its own page, which completing opens: no API lists a client's jobs or
+ * contracts in full. A client with more open jobs, or who leaves before
+ * reviewing, reaches the rest through each job's or contract's address. */
 async function clientDashboard(main, user) {
   const d = (await get('/dashboard/client')).data;
   const refresh = async () => {
