@@ -8,6 +8,8 @@
 #include "common/err.h"
 #include "common/util.h"
 #include "obs/log.h"
+#include "ratelimit/client.h"
+#include "ratelimit/redis.h"
 
 config_t fh_config;
 
@@ -62,6 +64,8 @@ static const option_t options[] = {
     INT("RATE_LIMIT_AUTH", "rate-limit-auth", rate_limit_auth, 1, 10000000),
     INT("RATE_LIMIT_SEARCH", "rate-limit-search", rate_limit_search, 1, 10000000),
     STR("TRUSTED_PROXIES", "trusted-proxies", trusted_proxies),
+    INT("RATE_LIMIT_MAX_BUCKETS", "rate-limit-max-buckets",
+        rate_limit_max_buckets, 512, 100000000),
     INT("SESSION_TTL_HOURS", "session-ttl-hours", session_ttl_hours, 1, 24 * 365),
     INT("AUTH_HASH_OPS", "auth-hash-ops", auth_hash_ops, 1, 10),
     INT("AUTH_HASH_MEMORY_KB", "auth-hash-memory-kb", auth_hash_memory_kb,
@@ -97,6 +101,7 @@ void config_init(config_t *cfg)
     cfg->rate_limit_lenient = 300;
     cfg->rate_limit_auth = 5;
     cfg->rate_limit_search = 30;
+    cfg->rate_limit_max_buckets = 131072;
     cfg->session_ttl_hours = 72;
     cfg->auth_hash_ops = 2;
     cfg->auth_hash_memory_kb = 19456;
@@ -228,11 +233,19 @@ int config_load_args(config_t *cfg, int argc, char **argv, int first,
 
 int config_validate(const config_t *cfg, char err[FH_CONFIG_ERR_LEN])
 {
-    if (strncmp(cfg->database_url, "sqlite:", 7) != 0 &&
-        strncmp(cfg->database_url, "postgresql://", 13) != 0 &&
-        strncmp(cfg->database_url, "postgres://", 11) != 0) {
+    /* LIMITATION: only the SQLite engine is built; a PostgreSQL URL is
+     * refused here with one clear line rather than failing later. Bites any
+     * deployment that wants several hosts on one database. */
+    if (strncmp(cfg->database_url, "postgresql://", 13) == 0 ||
+        strncmp(cfg->database_url, "postgres://", 11) == 0) {
         snprintf(err, FH_CONFIG_ERR_LEN,
-                 "DATABASE_URL must start with sqlite: or postgresql://");
+                 "DATABASE_URL: PostgreSQL is not supported by this build yet; "
+                 "use sqlite:PATH");
+        return FH_EINVAL;
+    }
+    if (strncmp(cfg->database_url, "sqlite:", 7) != 0) {
+        snprintf(err, FH_CONFIG_ERR_LEN,
+                 "DATABASE_URL must start with sqlite: (sqlite:PATH)");
         return FH_EINVAL;
     }
     if (strncmp(cfg->database_url, "sqlite:", 7) == 0 &&
@@ -240,6 +253,14 @@ int config_validate(const config_t *cfg, char err[FH_CONFIG_ERR_LEN])
         snprintf(err, FH_CONFIG_ERR_LEN, "DATABASE_URL names no SQLite file");
         return FH_EINVAL;
     }
+    if (cfg->redis_url[0] &&
+        rl_redis_url_parse(cfg->redis_url, NULL, 0, NULL, NULL, err,
+                           FH_CONFIG_ERR_LEN) < 0)
+        return FH_EINVAL;
+    rl_proxies_t proxies;
+    if (rl_proxies_parse(cfg->trusted_proxies, &proxies, err,
+                         FH_CONFIG_ERR_LEN) < 0)
+        return FH_EINVAL;
     if (cfg->host[0] == '\0') {
         snprintf(err, FH_CONFIG_ERR_LEN, "HOST must not be empty");
         return FH_EINVAL;

@@ -39,7 +39,8 @@ typedef struct config {
     int rate_limit_lenient;
     int rate_limit_auth;        /* requests per five minutes */
     int rate_limit_search;
-    char trusted_proxies[1024]; /* comma-separated addresses */
+    char trusted_proxies[1024]; /* comma-separated addresses and CIDR blocks */
+    int rate_limit_max_buckets; /* local buckets held at most (memory bound) */
 
     int session_ttl_hours;      /* how long a sign-in lasts */
     int auth_hash_ops;          /* argon2id passes */

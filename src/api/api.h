@@ -108,6 +108,10 @@ void api_auth_login(http_req_t *req);
 void api_auth_logout(http_req_t *req);
 void api_auth_me(http_req_t *req);
 
+/* ---- administration (admin_stats.c, admin.c) ---- */
+void api_admin_stats(http_req_t *req);
+void api_admin_rate_limits(http_req_t *req);
+
 /* ---- operations (health.c) ---- */
 void api_healthz(http_req_t *req);
 void api_readyz(http_req_t *req);

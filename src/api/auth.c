@@ -10,11 +10,9 @@
 #include "common/err.h"
 #include "common/util.h"
 #include "config.h"
-#include "ratelimit/window.h"
+#include "ratelimit/guard.h"
 #include "store/sessions.h"
 #include "store/users.h"
-
-#define AUTH_WINDOW_S 300  /* the auth tier counts attempts per five minutes */
 
 static const char *const signup_roles[] = {"freelancer", "client", NULL};
 
@@ -34,24 +32,6 @@ static bool email_is_valid(const char *s)
         if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '<' || *p == '>')
             return false;
     return true;
-}
-
-/* Counts an attempt against key; replies 429 and returns false when the
- * auth limit is spent. */
-static bool auth_attempt_allowed(http_req_t *req, const char *kind,
-                                 const char *who)
-{
-    char key[320];
-    int retry;
-
-    if (!fh_config.rate_limit_enabled)
-        return true;
-    snprintf(key, sizeof(key), "auth:%s:%s", kind, who);
-    if (rl_window_hit(key, fh_now(), fh_config.rate_limit_auth, AUTH_WINDOW_S,
-                      &retry))
-        return true;
-    http_reply_rate_limited(req, retry);
-    return false;
 }
 
 /* The email in lower case, for the per-account limit key. */
@@ -80,8 +60,7 @@ void api_auth_register(http_req_t *req)
     db_t *db;
     int rc;
 
-    if (!auth_attempt_allowed(req, "client", req->client) ||
-        api_body_check(req, fields) < 0)
+    if (api_body_check(req, fields) < 0)
         return;
     lower_copy(api_body_str(req, "email"), email, sizeof(email));
     if (!email_is_valid(email)) {
@@ -89,7 +68,7 @@ void api_auth_register(http_req_t *req)
                          "email must look like name@example.com", "email");
         return;
     }
-    if (!auth_attempt_allowed(req, "account", email) || api_db(req, &db) < 0)
+    if (rl_guard_account(req, email) < 0 || api_db(req, &db) < 0)
         return;
 
     rc = store_password_hash(api_body_str(req, "password"), hash, sizeof(hash));
@@ -125,11 +104,10 @@ void api_auth_login(http_req_t *req)
     db_t *db;
     int rc;
 
-    if (!auth_attempt_allowed(req, "client", req->client) ||
-        api_body_check(req, fields) < 0)
+    if (api_body_check(req, fields) < 0)
         return;
     lower_copy(api_body_str(req, "email"), email, sizeof(email));
-    if (!auth_attempt_allowed(req, "account", email) || api_db(req, &db) < 0)
+    if (rl_guard_account(req, email) < 0 || api_db(req, &db) < 0)
         return;
 
     rc = store_login_check(db, email, api_body_str(req, "password"), &id, &role);

@@ -5,11 +5,13 @@
 #include "common/err.h"
 #include "store/dashboard.h"
 
-/* Marks the reply, whatever it turns out to be, as the caller's own. */
+/* Marks the reply, whatever it turns out to be, as the caller's own: no
+ * shared cache may keep it, and it varies with the header that names the
+ * caller. */
 static void dashboard_private(http_req_t *req)
 {
     http_reply_header(req, "Cache-Control", "private, no-cache");
-    http_reply_header(req, "Vary", "X-User-Id");
+    http_reply_header(req, "Vary", "Authorization");
 }
 
 /* The checks both dashboards share: a caller of role, no query parameters,

@@ -62,6 +62,10 @@ const route_t http_routes[] = {
      CACHE_DEFAULT, P},
     {"GET", "/analytics/marketplace", api_analytics_marketplace, TIER_STANDARD,
      CACHE_ANALYTICS, 0},
+
+    {"GET", "/admin/stats", api_admin_stats, TIER_STRICT, CACHE_NONE, P},
+    {"GET", "/admin/rate-limits", api_admin_rate_limits, TIER_STANDARD,
+     CACHE_NONE, P},
 };
 
 const size_t http_nroutes = sizeof(http_routes) / sizeof(http_routes[0]);

@@ -18,6 +18,8 @@
 #include "http/request.h"
 #include "obs/log.h"
 #include "obs/metrics.h"
+#include "ratelimit/guard.h"
+#include "ratelimit/limiter.h"
 
 struct http_server {
     struct MHD_Daemon *daemon;
@@ -242,7 +244,10 @@ static void dispatch(http_req_t *req)
 {
     if (parse_body(req) < 0)
         return;
-    if (http_identity_resolve(req) < 0)
+    /* A refused request costs the session lookup and nothing more; one
+     * with a bad token is charged to its address. */
+    int who = http_identity_resolve(req);
+    if (rl_guard_request(req) < 0 || who < 0)
         return;
     req->route->handler(req);
     if (req->status == 0) {
@@ -425,6 +430,22 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
     log_info("http layer", "s:detail", buf);
 }
 
+/* Database connection gauges for /metrics. */
+static void on_metrics_pool(metrics_emit_fn emit, void *ctx)
+{
+    int open, in_use;
+
+    db_pool_stats(&open, &in_use);
+    emit(ctx, "# HELP fh_db_connections Database connections by state.\n"
+              "# TYPE fh_db_connections gauge\n"
+              "fh_db_connections{state=\"in_use\"} %d\n"
+              "fh_db_connections{state=\"idle\"} %d\n",
+         in_use, open - in_use);
+    emit(ctx, "# HELP fh_http_requests_in_flight Requests being answered.\n"
+              "# TYPE fh_http_requests_in_flight gauge\n"
+              "fh_http_requests_in_flight %d\n", atomic_load(&inflight));
+}
+
 static int metrics_routes_init(void)
 {
     static const char *methods[64], *names[64];
@@ -438,7 +459,10 @@ static int metrics_routes_init(void)
         methods[n] = http_root_routes[i].method;
         names[n] = http_root_routes[i].path;
     }
-    return metrics_init(methods, names, n);
+    if (metrics_init(methods, names, n) < 0)
+        return -1;
+    metrics_add_source(on_metrics_pool);
+    return 0;
 }
 
 int http_server_start(const config_t *cfg, http_server_t **out)
@@ -473,6 +497,12 @@ int http_server_start(const config_t *cfg, http_server_t **out)
         free(srv);
         return FH_ENOMEM;
     }
+    int rc = rl_start(cfg);
+    if (rc < 0) {
+        metrics_cleanup();
+        free(srv);
+        return rc;
+    }
     srv->daemon = MHD_start_daemon(
         flags, (uint16_t)cfg->port, NULL, NULL, on_access, NULL,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
@@ -486,6 +516,8 @@ int http_server_start(const config_t *cfg, http_server_t **out)
     if (srv->daemon == NULL) {
         log_error("cannot listen", "s:host", cfg->host,
                   "i:port", (int64_t)cfg->port);
+        rl_stop();
+        metrics_cleanup();
         free(srv);
         return FH_EUNAVAILABLE;
     }
@@ -537,6 +569,7 @@ void http_server_stop(http_server_t *srv, int timeout_s)
         log_warn("stopping with requests in flight",
                  "i:requests", (int64_t)atomic_load(&inflight));
     MHD_stop_daemon(srv->daemon);
+    rl_stop();
     metrics_cleanup();
     free(srv);
 }

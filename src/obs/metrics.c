@@ -8,6 +8,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "common/util.h"
 
 /* Upper bounds of the latency buckets, in milliseconds. */
@@ -31,11 +33,33 @@ typedef struct route_stats {
     histogram_t latency;
 } route_stats_t;
 
+/* One minute of per-route latency buckets; the ring holds the last hour.
+ * A slot is reused when its minute is over an hour old: the thread that
+ * finds it stale claims it by swapping in the new minute and clears it. */
+#define RING_MINUTES 60
+
+typedef struct minute_slot {
+    atomic_int_fast64_t minute;       /* minutes since the epoch */
+    atomic_uint_fast64_t *buckets;    /* (nroutes + 1) * (NBOUNDS + 1) */
+} minute_slot_t;
+
+static minute_slot_t ring[RING_MINUTES];
+static atomic_uint_fast64_t slow_queries;
+static atomic_uint_fast64_t requests_total;
+
+static metrics_source_fn sources[8];
+static size_t nsources;
+
 static route_stats_t *routes;   /* nroutes + 1 entries */
 static const char *const *route_names;
 static const char *const *route_methods;
 static size_t nroutes;
 static histogram_t db_latency;
+static const char *const rl_tiers[METRICS_RL_TIERS] = {
+    "standard", "strict", "lenient", "auth", "search",
+};
+static atomic_uint_fast64_t rl_requests[METRICS_RL_TIERS];
+static atomic_uint_fast64_t rl_refused[METRICS_RL_TIERS];
 static time_t started_at;
 
 int metrics_init(const char *const *methods, const char *const *names,
@@ -44,6 +68,15 @@ int metrics_init(const char *const *methods, const char *const *names,
     routes = calloc(n + 1, sizeof(*routes));
     if (routes == NULL)
         return -1;
+    for (size_t m = 0; m < RING_MINUTES; m++) {
+        ring[m].buckets = calloc((n + 1) * (NBOUNDS + 1),
+                                 sizeof(*ring[m].buckets));
+        if (ring[m].buckets == NULL) {
+            metrics_cleanup();
+            return -1;
+        }
+        atomic_store(&ring[m].minute, -1);
+    }
     route_methods = methods;
     route_names = names;
     nroutes = n;
@@ -55,14 +88,44 @@ void metrics_cleanup(void)
 {
     free(routes);
     routes = NULL;
+    for (size_t m = 0; m < RING_MINUTES; m++) {
+        free((void *)ring[m].buckets);
+        ring[m].buckets = NULL;
+    }
 }
 
-static void observe(histogram_t *h, double ms)
+static int64_t now_minute(void)
+{
+    return (int64_t)time(NULL) / 60;
+}
+
+/* The slot of the current minute, cleared first if it held an old one. */
+static minute_slot_t *current_slot(void)
+{
+    int64_t now = now_minute();
+    minute_slot_t *slot = &ring[now % RING_MINUTES];
+    int_fast64_t seen = atomic_load(&slot->minute);
+
+    if (seen != now && atomic_compare_exchange_strong(&slot->minute, &seen, now)) {
+        for (size_t i = 0; i < (nroutes + 1) * (NBOUNDS + 1); i++)
+            atomic_store_explicit(&slot->buckets[i], 0, memory_order_relaxed);
+    }
+    return slot;
+}
+
+static size_t bucket_of(double ms)
 {
     size_t i = 0;
 
     while (i < NBOUNDS && ms > bounds_ms[i])
         i++;
+    return i;
+}
+
+static void observe(histogram_t *h, double ms)
+{
+    size_t i = bucket_of(ms);
+
     atomic_fetch_add_explicit(&h->buckets[i], 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&h->count, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&h->sum_us, (uint_fast64_t)(ms * 1000),
@@ -83,6 +146,113 @@ void metrics_request(size_t route, int status, double dur_ms)
     atomic_fetch_add_explicit(&routes[route].by_status[s], 1,
                               memory_order_relaxed);
     observe(&routes[route].latency, dur_ms);
+    atomic_fetch_add_explicit(&requests_total, 1, memory_order_relaxed);
+    if (ring[0].buckets) {
+        minute_slot_t *slot = current_slot();
+        atomic_fetch_add_explicit(
+            &slot->buckets[route * (NBOUNDS + 1) + bucket_of(dur_ms)], 1,
+            memory_order_relaxed);
+    }
+}
+
+void metrics_slow_query(void)
+{
+    atomic_fetch_add_explicit(&slow_queries, 1, memory_order_relaxed);
+}
+
+uint64_t metrics_slow_queries(void)
+{
+    return atomic_load(&slow_queries);
+}
+
+uint64_t metrics_requests_total(void)
+{
+    return atomic_load(&requests_total);
+}
+
+/* The q-th quantile (0..1) of counts, interpolated linearly inside the
+ * bucket it falls in; the open last bucket reports its lower bound. */
+static double quantile(const uint64_t *counts, uint64_t total, double q)
+{
+    double target = q * (double)total, cum = 0;
+
+    for (size_t i = 0; i <= NBOUNDS; i++) {
+        if (counts[i] == 0)
+            continue;
+        if (cum + (double)counts[i] >= target) {
+            double lo = i == 0 ? 0 : bounds_ms[i - 1];
+            if (i == NBOUNDS)
+                return lo;
+            double frac = (target - cum) / (double)counts[i];
+            return lo + (bounds_ms[i] - lo) * frac;
+        }
+        cum += (double)counts[i];
+    }
+    return bounds_ms[NBOUNDS - 1];
+}
+
+static int by_count_desc(const void *a, const void *b)
+{
+    json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "count"));
+    json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "count"));
+
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+json_t *metrics_window_json(int minutes)
+{
+    int64_t now = now_minute();
+    size_t n = nroutes + 1;
+    uint64_t *sum = calloc(n * (NBOUNDS + 1), sizeof(*sum));
+    json_t *rows[128];
+    size_t nrows = 0;
+    json_t *out = json_array();
+
+    if (sum == NULL || out == NULL || routes == NULL) {
+        free(sum);
+        json_decref(out);
+        return routes == NULL ? json_array() : NULL;
+    }
+    for (size_t m = 0; m < RING_MINUTES; m++) {
+        int64_t at = atomic_load(&ring[m].minute);
+        if (at < 0 || now - at >= minutes)
+            continue;
+        for (size_t i = 0; i < n * (NBOUNDS + 1); i++)
+            sum[i] += atomic_load_explicit(&ring[m].buckets[i],
+                                           memory_order_relaxed);
+    }
+    for (size_t r = 0; r < n && nrows < 128; r++) {
+        const uint64_t *c = sum + r * (NBOUNDS + 1);
+        uint64_t total = 0;
+        for (size_t i = 0; i <= NBOUNDS; i++)
+            total += c[i];
+        if (total == 0)
+            continue;
+        rows[nrows++] = json_pack("{ss ss sI sf sf sf}",
+            "method", r < nroutes ? route_methods[r] : "",
+            "route", r < nroutes ? route_names[r] : "unmatched",
+            "count", (json_int_t)total,
+            "p50_ms", quantile(c, total, 0.50),
+            "p95_ms", quantile(c, total, 0.95),
+            "p99_ms", quantile(c, total, 0.99));
+    }
+    qsort(rows, nrows, sizeof(rows[0]), by_count_desc);
+    for (size_t i = 0; i < nrows; i++)
+        json_array_append_new(out, rows[i]);
+    free(sum);
+    return out;
+}
+
+void metrics_ratelimit_request(int tier)
+{
+    if (tier >= 0 && tier < METRICS_RL_TIERS)
+        atomic_fetch_add_explicit(&rl_requests[tier], 1, memory_order_relaxed);
+}
+
+void metrics_ratelimit_refusal(int tier)
+{
+    if (tier >= 0 && tier < METRICS_RL_TIERS)
+        atomic_fetch_add_explicit(&rl_refused[tier], 1, memory_order_relaxed);
 }
 
 void metrics_db_query(double dur_ms)
@@ -124,6 +294,24 @@ static void put(buf_t *b, const char *fmt, ...)
         b->p = np;
         b->cap = cap;
     }
+}
+
+void metrics_add_source(metrics_source_fn fn)
+{
+    if (nsources < sizeof(sources) / sizeof(sources[0]))
+        sources[nsources++] = fn;
+}
+
+static void emit_to_buf(void *ctx, const char *fmt, ...)
+{
+    buf_t *b = ctx;
+    char line[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    put(b, "%s", line);
 }
 
 static void put_histogram(buf_t *b, const char *name, const char *labels,
@@ -199,6 +387,18 @@ char *metrics_render(size_t *len)
     put(&b, "# HELP fh_db_query_duration_seconds Time of each database statement.\n"
             "# TYPE fh_db_query_duration_seconds histogram\n");
     put_histogram(&b, "fh_db_query_duration_seconds", "", &db_latency);
+    put(&b, "# HELP fh_ratelimit_decisions_total Requests checked by the rate "
+            "limiter, by tier and decision.\n"
+            "# TYPE fh_ratelimit_decisions_total counter\n");
+    for (int t = 0; t < METRICS_RL_TIERS; t++) {
+        uint64_t all = atomic_load(&rl_requests[t]);
+        uint64_t refused = atomic_load(&rl_refused[t]);
+        put(&b, "fh_ratelimit_decisions_total{tier=\"%s\",decision=\"allowed\"}"
+                " %llu\n", rl_tiers[t],
+            (unsigned long long)(all > refused ? all - refused : 0));
+        put(&b, "fh_ratelimit_decisions_total{tier=\"%s\",decision=\"refused\"}"
+                " %llu\n", rl_tiers[t], (unsigned long long)refused);
+    }
     put(&b, "# HELP fh_process_resident_memory_bytes Resident set size.\n"
             "# TYPE fh_process_resident_memory_bytes gauge\n"
             "fh_process_resident_memory_bytes %ld\n", rss_bytes());
@@ -206,6 +406,8 @@ char *metrics_render(size_t *len)
             "# TYPE fh_process_uptime_seconds gauge\n"
             "fh_process_uptime_seconds %lld\n",
         (long long)(time(NULL) - started_at));
+    for (size_t i = 0; i < nsources; i++)
+        sources[i](emit_to_buf, &b);
     if (b.failed) {
         free(b.p);
         return NULL;

@@ -10,7 +10,7 @@
 
 #include "store/db.h"
 
-#define CATALOG_NAME_MAX 80  /* bytes in a skill or category name */
+#define CATALOG_NAME_MAX 200  /* bytes in a name: 50 characters of UTF-8 */
 
 /* Writes the display form of name into out (trimmed, inner runs of white
  * space made one space) and its slug into slug (the same, lower-case).

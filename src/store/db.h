@@ -92,6 +92,14 @@ int db_ping(db_t *db);
  * JSON array lines. Parameters are left unbound. */
 int db_query_plan(db_t *db, const char *sql, json_t *lines);
 
+/* How many connections db_acquire() has open, and of those how many are
+ * held by a request right now. */
+void db_pool_stats(int *open, int *in_use);
+
+/* What the engine says of its indexes, as a JSON array of objects (for
+ * SQLite the planner statistics of ANALYZE; no usage counts are kept). */
+int db_index_stats(db_t *db, json_t **out);
+
 /* Rows changed by the last statement that ran on db. */
 int64_t db_changes(db_t *db);
 

@@ -3,6 +3,7 @@
 #include "store/db.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "config.h"
 #include "obs/log.h"
 #include "obs/metrics.h"
+#include "store/rows.h"
 
 #define STMT_SLOTS 4096  /* cache slots per connection; a power of two */
 
@@ -37,6 +39,8 @@ struct db {
 static char db_url[1024];
 static _Thread_local db_t *thread_db;
 static db_t *thread_dbs;  /* every per-thread connection, for db_teardown */
+static atomic_int pool_open;     /* per-thread connections opened */
+static atomic_int pool_in_use;   /* of those, held by a request now */
 static pthread_mutex_t thread_dbs_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int db_setup(const char *url)
@@ -144,7 +148,9 @@ int db_acquire(db_t **out)
         thread_db->next_thread_db = thread_dbs;
         thread_dbs = thread_db;
         pthread_mutex_unlock(&thread_dbs_lock);
+        atomic_fetch_add(&pool_open, 1);
     }
+    atomic_fetch_add(&pool_in_use, 1);
     *out = thread_db;
     return 0;
 }
@@ -155,8 +161,38 @@ void db_release(db_t *db)
      * is in use, so a cache grown past half (queries with many shapes, such
      * as the job search's filter combinations) starts over here instead of
      * filling up in the middle of a request. */
-    if (db && db->nstmts >= STMT_SLOTS / 2)
+    if (db == NULL)
+        return;
+    atomic_fetch_sub(&pool_in_use, 1);
+    if (db->nstmts >= STMT_SLOTS / 2)
         stmt_cache_clear(db);
+}
+
+void db_pool_stats(int *open, int *in_use)
+{
+    *open = atomic_load(&pool_open);
+    *in_use = atomic_load(&pool_in_use);
+}
+
+static const char *sql_index_stats =
+    "SELECT tbl AS table_name, idx AS index_name, stat FROM sqlite_stat1"
+    " WHERE idx IS NOT NULL ORDER BY tbl, idx";
+
+int db_index_stats(db_t *db, json_t **out)
+{
+    db_stmt_t *st;
+    int rc;
+
+    /* sqlite_stat1 exists only once ANALYZE (freelance-hub maintain) ran. */
+    if (sqlite3_table_column_metadata(db->conn, "main", "sqlite_stat1", "tbl",
+                                      NULL, NULL, NULL, NULL, NULL) != SQLITE_OK) {
+        *out = json_array();
+        return *out ? 0 : FH_ENOMEM;
+    }
+    rc = db_prepare(db, sql_index_stats, &st);
+    if (rc < 0)
+        return rc;
+    return rows_array(st, out);
 }
 
 void db_teardown(void)
@@ -264,6 +300,7 @@ static void check_slow(db_stmt_t *st)
         for (char *p = tmpl; *p; p++)
             if (*p == '\n' || *p == '\t')
                 *p = ' ';
+        metrics_slow_query();
         log_warn("slow query", "s:stmt", st->name ? st->name : "",
                  "s:sql", tmpl, "f:dur_ms", dur, "i:rows", st->rows);
     }

@@ -472,40 +472,6 @@ int store_proposals_hot_queries(int index, const char **name,
     return 0;
 }
 
-/* Counts and pages with the fixed statements count_sql and page_sql, which
- * take (profile_id[, status]) then (limit, offset). */
-static int list_page(db_t *db, const char *count_sql, const char *page_sql,
-                     int64_t profile_id, const char *status, int64_t limit,
-                     int64_t offset, json_t **items, int64_t *total)
-{
-    int n = status ? 2 : 1;
-    db_stmt_t *st;
-    int rc = db_prepare(db, count_sql, &st);
-
-    if (rc < 0)
-        return rc;
-    db_bind_int64(st, 1, profile_id);
-    if (status)
-        db_bind_text(st, 2, status);
-    rc = db_step(st);
-    if (rc == 1)
-        *total = db_col_int64(st, 0);
-    db_reset(st);
-    if (rc != 1)
-        return rc < 0 ? rc : FH_EDB;
-
-    rc = db_prepare(db, page_sql, &st);
-    if (rc < 0)
-        return rc;
-    db_stmt_name(st, "proposals_by_freelancer");
-    db_bind_int64(st, 1, profile_id);
-    if (status)
-        db_bind_text(st, 2, status);
-    db_bind_int64(st, n + 1, limit);
-    db_bind_int64(st, n + 2, offset);
-    return rows_array(st, items);
-}
-
 int store_proposals_by_freelancer(db_t *db, int64_t profile_id,
                                   const char *status, int64_t limit,
                                   int64_t offset, json_t **items,
@@ -516,11 +482,13 @@ int store_proposals_by_freelancer(db_t *db, int64_t profile_id,
     if (rc < 0)
         return rc;
     if (status)
-        rc = list_page(db, sql_props_count_status, sql_props_page_status,
-                       profile_id, status, limit, offset, items, total);
+        rc = rows_keyed_page(db, sql_props_count_status, sql_props_page_status,
+                             "proposals_by_freelancer", profile_id, status,
+                             limit, offset, items, total);
     else
-        rc = list_page(db, sql_props_count, sql_props_page, profile_id, NULL,
-                       limit, offset, items, total);
+        rc = rows_keyed_page(db, sql_props_count, sql_props_page,
+                             "proposals_by_freelancer", profile_id, NULL,
+                             limit, offset, items, total);
     if (rc == 0) {
         rc = db_commit(db);
         if (rc < 0) {

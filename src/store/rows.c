@@ -108,3 +108,36 @@ int rows_strings(db_stmt_t *st, json_t **out)
     *out = arr;
     return 0;
 }
+
+int rows_keyed_page(db_t *db, const char *count_sql, const char *page_sql,
+                    const char *name, int64_t key, const char *status,
+                    int64_t limit, int64_t offset, json_t **items,
+                    int64_t *total)
+{
+    int n = status ? 2 : 1;
+    db_stmt_t *st;
+    int rc = db_prepare(db, count_sql, &st);
+
+    if (rc < 0)
+        return rc;
+    db_bind_int64(st, 1, key);
+    if (status)
+        db_bind_text(st, 2, status);
+    rc = db_step(st);
+    if (rc == 1)
+        *total = db_col_int64(st, 0);
+    db_reset(st);
+    if (rc != 1)
+        return rc < 0 ? rc : FH_EDB;
+
+    rc = db_prepare(db, page_sql, &st);
+    if (rc < 0)
+        return rc;
+    db_stmt_name(st, name);
+    db_bind_int64(st, 1, key);
+    if (status)
+        db_bind_text(st, 2, status);
+    db_bind_int64(st, n + 1, limit);
+    db_bind_int64(st, n + 2, offset);
+    return rows_array(st, items);
+}

@@ -5,6 +5,7 @@
 #define FH_STORE_ROWS_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "store/db.h"
 
@@ -20,5 +21,14 @@ int rows_array(db_stmt_t *st, json_t **out);
 /* Steps st to its end, appending the first column of each row as a string
  * to a new array. */
 int rows_strings(db_stmt_t *st, json_t **out);
+
+/* A counted page of a list keyed by one id: count_sql and page_sql are
+ * fixed statements taking (key[, status]); page_sql then takes (limit,
+ * offset). status NULL means the statements without the status filter.
+ * name labels the page statement in slow-query logs. */
+int rows_keyed_page(db_t *db, const char *count_sql, const char *page_sql,
+                    const char *name, int64_t key, const char *status,
+                    int64_t limit, int64_t offset, json_t **items,
+                    int64_t *total);
 
 #endif

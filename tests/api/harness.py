@@ -312,6 +312,66 @@ def raw_http(port, data, read_timeout=5.0, shutdown_write=False):
         s.close()
 
 
+def free_port():
+    """A loopback TCP port that was free a moment ago."""
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+    finally:
+        s.close()
+
+
+class RedisServer:
+    """A redis-server of its own on a free loopback port, with no
+    persistence. available() tells whether the binary is installed."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="fh-redis-")
+        self.proc = None
+
+    @staticmethod
+    def available():
+        return shutil.which("redis-server") is not None
+
+    @property
+    def url(self):
+        return "redis://127.0.0.1:%d/0" % self.port
+
+    def start(self, timeout=10):
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no", "--dir", self.dir],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                if self.command("PING") == b"+PONG":
+                    return self
+            except OSError:
+                time.sleep(0.02)
+        raise RuntimeError("redis-server did not start on port %d" % self.port)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+        self.proc = None
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def command(self, *args):
+        """Sends one command; returns the first line of the reply."""
+        req = b"*%d\r\n" % len(args) + b"".join(
+            b"$%d\r\n%s\r\n" % (len(a), a.encode()) for a in args)
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as c:
+            c.sendall(req)
+            return c.makefile("rb").readline().rstrip(b"\r\n")
+
+
 class ApiTest(unittest.TestCase):
     """Starts one server per test class (override server_env for settings)."""
     server_env = {}

@@ -8,7 +8,7 @@ import math
 import sqlite3
 from fractions import Fraction
 
-from harness import ApiTest, main
+from harness import ApiTest, Server, main
 # The ledger that builds data through the API and remembers it. Imported as
 # a module so that its test classes do not run a second time here.
 import test_dashboard
@@ -49,9 +49,11 @@ def median_cents(values):
 
 
 def ratio4(num, den):
+    """num / den to 4 decimals as the database rounds the double quotient:
+    from its exact binary value, halves up; None when den is 0."""
     if den == 0:
         return None
-    q = decimal.Decimal(num) / decimal.Decimal(den)
+    q = decimal.Decimal(num / den)
     return float(q.quantize(decimal.Decimal("0.0001"),
                             rounding=decimal.ROUND_HALF_UP))
 
@@ -418,6 +420,122 @@ class AnalyticsDataTest(ApiTest):
         a.pop("generated_at")
         b.pop("generated_at")
         self.assertEqual(a, b)
+
+
+
+class AnalyticsSeededTest(ApiTest):
+    """On a seeded demo marketplace (twenty categories, hundreds of values
+    behind each median, many ties) every aggregate equals the one
+    recomputed here from the raw rows."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = Server(env={"CACHE_ENABLED": "false"})
+        try:
+            cls.srv.cli("seed", "--jobs", "3000", "--seed", "11")
+            cls.srv.start()
+        except BaseException:
+            cls.srv.cleanup()
+            raise
+        con = sqlite3.connect(cls.srv.db_url[len("sqlite:"):])
+        try:
+            q = lambda sql: con.execute(sql).fetchall()
+            cls.jobs = q("SELECT id, category_id, budget_type,"
+                         " budget_max_cents, status, posted_at"
+                         " FROM freelance_job_postings")
+            cls.rates = q("SELECT category_id, hourly_rate_cents"
+                          " FROM freelance_profiles"
+                          " WHERE hourly_rate_cents IS NOT NULL")
+            cls.proposal_statuses = [r[0] for r in q(
+                "SELECT status FROM freelance_proposals")]
+            cls.contract_statuses = [r[0] for r in q(
+                "SELECT status FROM freelance_contracts")]
+            cls.roles = [r[0] for r in q("SELECT role FROM users")]
+            cls.names = dict(q("SELECT id, name FROM categories"))
+            cls.skills = dict(q("SELECT id, name FROM skills"))
+            cls.job_skills = q("SELECT job_id, skill_id FROM job_skills")
+            cls.profile_skills = [r[0] for r in q(
+                "SELECT skill_id FROM profile_skills")]
+        finally:
+            con.close()
+        cls.names[None] = "Uncategorised"
+        cls.data = cls.srv.get("/analytics/marketplace").data
+
+    def money(self, pairs, count_key, avg_key, med_key):
+        groups = {}
+        for cat, value in pairs:
+            groups.setdefault(cat, []).append(value)
+        rows = [{"category_id": cat, "name": self.names[cat],
+                 count_key: len(v), avg_key: avg_cents(v),
+                 med_key: median_cents(v)} for cat, v in groups.items()]
+        return sorted(rows, key=lambda g: category_order(
+            g[count_key], g["name"], g["category_id"]))
+
+    def top(self, counts, key):
+        rows = sorted(counts.items(),
+                      key=lambda kv: (-kv[1], self.skills[kv[0]], kv[0]))
+        return [{"skill": self.skills[s], key: n} for s, n in rows[:10]]
+
+    def test_seeded_jobs_by_category(self):
+        groups = {}
+        for _, cat, _, _, status, _ in self.jobs:
+            g = groups.setdefault(cat, dict(
+                category_id=cat, name=self.names[cat], open=0,
+                in_progress=0, closed=0, cancelled=0, total=0))
+            g[status] += 1
+            g["total"] += 1
+        self.assertGreater(len(groups), 5)
+        self.assertEqual(self.data["jobs_by_category"], sorted(
+            groups.values(), key=lambda g: category_order(
+                g["total"], g["name"], g["category_id"])))
+
+    def test_seeded_rates_and_budgets(self):
+        self.assertEqual(self.data["rates_by_category"], self.money(
+            self.rates, "freelancers", "avg_hourly_rate_cents",
+            "median_hourly_rate_cents"))
+        budgets = [(cat, top) for _, cat, kind, top, _, _ in self.jobs
+                   if kind == "fixed" and top is not None]
+        self.assertEqual(self.data["budgets_by_category"], self.money(
+            budgets, "jobs", "avg_budget_cents", "median_budget_cents"))
+
+    def test_seeded_proposals(self):
+        n = {s: self.proposal_statuses.count(s)
+             for s in ("accepted", "rejected", "withdrawn", "pending")}
+        expect = dict(total=len(self.proposal_statuses), **n)
+        expect["acceptance_rate"] = ratio4(
+            n["accepted"], n["accepted"] + n["rejected"])
+        self.assertEqual(self.data["proposals"], expect)
+
+    def test_seeded_top_skills(self):
+        status = {j[0]: j[4] for j in self.jobs}
+        demand, supply = {}, {}
+        for job_id, skill_id in self.job_skills:
+            if status[job_id] == "open":
+                demand[skill_id] = demand.get(skill_id, 0) + 1
+        for skill_id in self.profile_skills:
+            supply[skill_id] = supply.get(skill_id, 0) + 1
+        self.assertEqual(self.data["top_skills_demand"],
+                         self.top(demand, "jobs"))
+        self.assertEqual(self.data["top_skills_supply"],
+                         self.top(supply, "profiles"))
+
+    def test_seeded_weeks_and_totals(self):
+        first = monday_of(epoch(self.data["generated_at"])) - 11 * WEEK
+        weeks = [0] * 12
+        for j in self.jobs:
+            i = (j[5] - first) // WEEK
+            if 0 <= i < 12:
+                weeks[i] += 1
+        self.assertEqual(self.data["new_jobs_per_week"],
+                         [{"week_start": rfc3339(first + i * WEEK),
+                           "jobs": weeks[i]} for i in range(12)])
+        self.assertEqual(self.data["totals"], {
+            "jobs": len(self.jobs),
+            "open_jobs": sum(j[4] == "open" for j in self.jobs),
+            "freelancers": self.roles.count("freelancer"),
+            "clients": self.roles.count("client"),
+            "contracts": len(self.contract_statuses),
+            "completed_contracts": self.contract_statuses.count("completed")})
 
 
 if __name__ == "__main__":

@@ -1,18 +1,26 @@
 """The freelancer and client dashboards: every count and sum matches what
 the test created, each caller sees only its own numbers (also with the
 response cache on), and the replies are marked private."""
+import datetime
 import decimal
+import hashlib
+import secrets
+import sqlite3
 
-from harness import ApiTest, main
+from harness import ApiTest, Server, User, main
+
+
+def round2(x):
+    """x to 2 decimals as the database rounds a double: from its exact
+    binary value, halves up."""
+    return float(decimal.Decimal(x).quantize(decimal.Decimal("0.01"),
+                                             rounding=decimal.ROUND_HALF_UP))
 
 
 def rating_average(ratings):
-    """The API's average: 2 decimals, halves rounded up; None when empty."""
-    if not ratings:
-        return None
-    avg = decimal.Decimal(sum(ratings)) / decimal.Decimal(len(ratings))
-    return float(avg.quantize(decimal.Decimal("0.01"),
-                              rounding=decimal.ROUND_HALF_UP))
+    """The API's average of ratings: the double sum / count to 2 decimals;
+    None when there are none."""
+    return round2(sum(ratings) / len(ratings)) if ratings else None
 
 
 class Ledger:
@@ -297,7 +305,7 @@ class DashboardScenarioTest(ApiTest):
 
     def assertPrivate(self, r):
         self.assertEqual(r.header("cache-control"), "private, no-cache", r)
-        self.assertEqual(r.header("vary"), "X-User-Id", r)
+        self.assertEqual(r.header("vary"), "Authorization", r)
 
     def test_freelancer_dashboard_matches_what_was_created(self):
         for f in (self.a, self.b):
@@ -355,7 +363,7 @@ class DashboardScenarioTest(ApiTest):
         other = self.dashboard("freelancer", self.b)
         self.assertEqual(other, self.led.freelancer_dashboard(self.b))
         self.assertNotEqual(other["profile"]["id"], self.a.profile_id)
-        r = srv.get("/dashboard/freelancer")
+        r = srv.get("/dashboard/freelancer")  # no Authorization
         self.assertStatus(r, 401, "unauthorized")
         self.assertPrivate(r)
         self.assertNotIn(b'"profile"', r.body)
@@ -438,14 +446,180 @@ class DashboardAccessTest(ApiTest):
             r = self.srv.get("/dashboard/" + kind, user=admin)
             self.assertStatus(r, 403, "forbidden")
 
-    def test_unknown_caller_is_401(self):
-        r = self.srv.get("/dashboard/client", headers={"X-User-Id": "999999"})
-        self.assertStatus(r, 401, "unauthorized", "X-User-Id")
+    def test_unknown_token_is_401(self):
+        for kind in ("freelancer", "client"):
+            r = self.srv.get("/dashboard/" + kind,
+                             headers={"Authorization": "Bearer not-a-token"})
+            self.assertStatus(r, 401, "unauthorized", "Authorization")
 
     def test_query_parameters_are_refused(self):
         c = self.srv.client()
         r = self.srv.get("/dashboard/client?page=2", user=c)
         self.assertStatus(r, 422, "validation_failed", "page")
+
+
+def iso(t):
+    return datetime.datetime.fromtimestamp(
+        t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def by_status(rows, status_of, statuses):
+    out = {s: 0 for s in statuses}
+    for row in rows:
+        out[status_of(row)] += 1
+    out["total"] = len(rows)
+    return out
+
+
+def newest(rows, time_of, n=10):
+    return sorted(rows, key=lambda r: (time_of(r), r["id"]),
+                  reverse=True)[:n]
+
+
+def seeded_caller(srv, user_id, role):
+    """A signed-in caller for a seeded user, who has no password: a session
+    row written as the server writes one (the BLAKE2b-256 of the token)."""
+    token = secrets.token_urlsafe(32)
+    digest = hashlib.blake2b(token.encode(), digest_size=32).hexdigest()
+    con = sqlite3.connect(srv.db_url[len("sqlite:"):], timeout=10)
+    try:
+        with con:
+            con.execute("INSERT INTO sessions (user_id, token_hash, created_at,"
+                        " expires_at) VALUES (?, ?, 0, 4102444800)",
+                        (user_id, digest))
+    finally:
+        con.close()
+    return User(user_id, role, "", "", token)
+
+
+class DashboardSeededTest(ApiTest):
+    """On a seeded demo marketplace, the dashboards of its busiest and of
+    some ordinary freelancers and clients equal what is recomputed here
+    from the raw rows."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = Server(env={"CACHE_ENABLED": "true"})
+        try:
+            cls.srv.cli("seed", "--jobs", "3000", "--seed", "5")
+            cls.srv.start()
+        except BaseException:
+            cls.srv.cleanup()
+            raise
+        con = sqlite3.connect(cls.srv.db_url[len("sqlite:"):])
+        con.row_factory = sqlite3.Row
+        try:
+            q = lambda sql: [dict(r) for r in con.execute(sql)]
+            cls.jobs = {j["id"]: j for j in q(
+                "SELECT * FROM freelance_job_postings")}
+            cls.proposals = q("SELECT * FROM freelance_proposals")
+            cls.contracts = q("SELECT * FROM freelance_contracts")
+            cls.profiles = q("SELECT * FROM freelance_profiles")
+            cls.clients = q("SELECT * FROM users WHERE role = 'client'")
+        finally:
+            con.close()
+
+    @staticmethod
+    def busiest_and_first(rows, weight, n=5):
+        busy = sorted(rows, key=lambda r: (-weight(r), r["id"]))[:n]
+        return busy + [r for r in rows[:n] if r not in busy]
+
+    def test_seeded_freelancer_dashboards(self):
+        n_props = {}
+        for p in self.proposals:
+            n_props[p["freelancer_id"]] = n_props.get(p["freelancer_id"], 0) + 1
+        chosen = self.busiest_and_first(
+            self.profiles, lambda f: n_props.get(f["id"], 0))
+        for f in chosen:
+            props = [p for p in self.proposals if p["freelancer_id"] == f["id"]]
+            cons = [c for c in self.contracts if c["freelancer_id"] == f["id"]]
+            done = sum(c["amount_cents"] for c in cons
+                       if c["status"] == "completed")
+            avg = f["rating_avg"]
+            expect = {
+                "profile": {
+                    "id": f["id"], "title": f["title"],
+                    "rating": {"average": None if avg is None else
+                               round2(avg), "count": f["rating_count"]},
+                    "completed_jobs": f["completed_jobs"],
+                    "total_earnings_cents": f["total_earnings_cents"],
+                    "hourly_rate_cents": f["hourly_rate_cents"],
+                    "currency": f["currency"]},
+                "proposals": by_status(props, lambda p: p["status"], (
+                    "pending", "accepted", "rejected", "withdrawn")),
+                "contracts": by_status(cons, lambda c: c["status"], (
+                    "active", "completed", "cancelled")),
+                "earnings_cents": done,
+                "active_contracts": [
+                    {"id": c["id"], "job_posting_id": c["job_posting_id"],
+                     "job_title": self.jobs[c["job_posting_id"]]["title"],
+                     "client_id": c["client_id"],
+                     "amount_cents": c["amount_cents"],
+                     "currency": c["currency"],
+                     "started_at": iso(c["started_at"])}
+                    for c in newest([c for c in cons
+                                     if c["status"] == "active"],
+                                    lambda c: c["started_at"])],
+                "recent_proposals": [
+                    {"id": p["id"], "job_posting_id": p["job_posting_id"],
+                     "job_title": self.jobs[p["job_posting_id"]]["title"],
+                     "bid_amount_cents": p["bid_amount_cents"],
+                     "currency": p["currency"], "status": p["status"],
+                     "created_at": iso(p["created_at"])}
+                    for p in newest(props, lambda p: p["created_at"])],
+            }
+            user = seeded_caller(self.srv, f["user_id"], "freelancer")
+            r = self.assertStatus(
+                self.srv.get("/dashboard/freelancer", user=user), 200)
+            self.assertEqual(r.data, expect, f["id"])
+
+    def test_seeded_client_dashboards(self):
+        n_jobs = {}
+        for j in self.jobs.values():
+            n_jobs[j["client_id"]] = n_jobs.get(j["client_id"], 0) + 1
+        chosen = self.busiest_and_first(
+            self.clients, lambda c: n_jobs.get(c["id"], 0))
+        for c in chosen:
+            jobs = [j for j in self.jobs.values() if j["client_id"] == c["id"]]
+            ids = {j["id"] for j in jobs}
+            props = [p for p in self.proposals if p["job_posting_id"] in ids]
+            cons = [k for k in self.contracts if k["client_id"] == c["id"]]
+            n = c["rating_count"]
+            expect = {
+                "jobs": by_status(jobs, lambda j: j["status"], (
+                    "open", "in_progress", "closed", "cancelled")),
+                "proposals_received": by_status(
+                    props, lambda p: p["status"],
+                    ("pending", "accepted", "rejected", "withdrawn")),
+                "contracts": by_status(cons, lambda k: k["status"], (
+                    "active", "completed", "cancelled")),
+                "spend_cents": sum(k["amount_cents"] for k in cons
+                                   if k["status"] == "completed"),
+                "committed_cents": sum(k["amount_cents"] for k in cons
+                                       if k["status"] == "active"),
+                "rating": {"average": round2(c["rating_sum"] / n) if n else
+                           None, "count": n},
+                "active_contracts": [
+                    {"id": k["id"], "job_posting_id": k["job_posting_id"],
+                     "job_title": self.jobs[k["job_posting_id"]]["title"],
+                     "freelancer_id": k["freelancer_id"],
+                     "amount_cents": k["amount_cents"],
+                     "currency": k["currency"],
+                     "started_at": iso(k["started_at"])}
+                    for k in newest([k for k in cons
+                                     if k["status"] == "active"],
+                                    lambda k: k["started_at"])],
+                "recent_jobs": [
+                    {"id": j["id"], "title": j["title"],
+                     "status": j["status"],
+                     "proposal_count": j["proposal_count"],
+                     "posted_at": iso(j["posted_at"])}
+                    for j in newest(jobs, lambda j: j["posted_at"])],
+            }
+            user = seeded_caller(self.srv, c["id"], "client")
+            r = self.assertStatus(
+                self.srv.get("/dashboard/client", user=user), 200)
+            self.assertEqual(r.data, expect, c["id"])
 
 
 if __name__ == "__main__":

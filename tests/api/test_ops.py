@@ -49,6 +49,9 @@ class MetricsTest(ApiTest):
                       text)
         self.assertIn('status="400"', text)
         self.assertIn("fh_db_query_duration_seconds_count", text)
+        self.assertIn('fh_db_connections{state="in_use"}', text)
+        self.assertIn('fh_db_connections{state="idle"}', text)
+        self.assertIn("fh_http_requests_in_flight", text)
         self.assertIn("fh_process_resident_memory_bytes", text)
 
     def test_promtool_accepts_the_exposition(self):
@@ -109,6 +112,26 @@ class TextLogTest(ApiTest):
         self.assertEqual(fields["status"], "200")
 
 
+class LogRotationTest(ApiTest):
+    def test_sighup_reopens_the_log_file(self):
+        import signal
+        self.srv.get("/categories", headers={"X-Request-Id": "before-rotation"})
+        time.sleep(0.05)
+        rotated = self.srv.log_path + ".1"
+        os.rename(self.srv.log_path, rotated)
+        self.srv.proc.send_signal(signal.SIGHUP)
+        deadline = time.time() + 5
+        while not os.path.exists(self.srv.log_path) and time.time() < deadline:
+            time.sleep(0.02)
+        self.srv.get("/categories", headers={"X-Request-Id": "after-rotation"})
+        time.sleep(0.05)
+        with open(rotated) as f:
+            old = f.read()
+        self.assertIn("before-rotation", old)
+        self.assertNotIn("after-rotation", old)
+        self.assertIn("after-rotation", self.srv.log())
+
+
 class MaintainTest(ApiTest):
     def test_maintain_reports_each_step(self):
         p = self.srv.cli("maintain", "--vacuum")
@@ -119,6 +142,41 @@ class MaintainTest(ApiTest):
     def test_maintain_rejects_unknown_option(self):
         p = self.srv.cli("maintain", "--bogus", check=False)
         self.assertEqual(p.returncode, 2)
+
+
+class AdminStatsTest(ApiTest):
+    def test_admin_only(self):
+        self.assertStatus(self.srv.get("/admin/stats"), 401, "unauthorized")
+        for role in ("client", "freelancer"):
+            u = self.srv.user(role)
+            self.assertStatus(self.srv.get("/admin/stats", user=u), 403, "forbidden")
+
+    def test_percentiles_per_endpoint_over_5_and_60_minutes(self):
+        admin = self.srv.user("admin")
+        for _ in range(20):
+            self.srv.get("/categories")
+        r = self.assertStatus(self.srv.get("/admin/stats", user=admin), 200)
+        d = r.data
+        for window in ("last_5_minutes", "last_60_minutes"):
+            rows = {(x["method"], x["route"]): x for x in d["endpoints"][window]}
+            cat = rows[("GET", "/categories")]
+            self.assertGreaterEqual(cat["count"], 20)
+            self.assertLessEqual(cat["p50_ms"], cat["p95_ms"])
+            self.assertLessEqual(cat["p95_ms"], cat["p99_ms"])
+        self.assertGreaterEqual(d["requests_total"], 20)
+        self.assertIn("slow_queries_total", d)
+        self.assertEqual(d["database"]["engine"], "sqlite")
+        self.assertGreaterEqual(d["database"]["connections_open"], 1)
+        self.assertIsInstance(d["indexes"], list)
+        self.assertIn("private", r.header("cache-control"))
+
+    def test_index_statistics_appear_after_maintain(self):
+        admin = self.srv.user("admin")
+        self.srv.cli("maintain")
+        d = self.srv.get("/admin/stats", user=admin).data
+        tables = {x["table_name"] for x in d["indexes"]}
+        self.assertIn("users", tables)
+        self.assertTrue(all(x["stat"] for x in d["indexes"]))
 
 
 class ConfigTest(ApiTest):

@@ -85,6 +85,9 @@ static void database_url_must_name_an_engine(void **state)
     assert_non_null(strstr(err, "DATABASE_URL"));
     strcpy(c.database_url, "sqlite:");
     assert_int_equal(config_validate(&c, err), FH_EINVAL);
+    strcpy(c.database_url, "postgresql://localhost/fh");
+    assert_int_equal(config_validate(&c, err), FH_EINVAL);
+    assert_non_null(strstr(err, "PostgreSQL"));
     strcpy(c.database_url, "sqlite:/tmp/x.db");
     assert_int_equal(config_validate(&c, err), 0);
 }
