@@ -148,6 +148,21 @@ static bool path_names_file(const char *path)
     return strchr(last ? last : path, '.') != NULL;
 }
 
+/* Whether url names a folder with an index.html but lacks its final
+ * slash ("/docs"): it is sent to "/docs/" so its relative links work. */
+static bool folder_needs_slash(const char *url)
+{
+    char path[WEB_PATH_MAX];
+    size_t n = strlen(url);
+
+    if (n == 0 || url[n - 1] == '/' ||
+        n + sizeof("/index.html") > sizeof(path))
+        return false;
+    memcpy(path, url, n);
+    memcpy(path + n, "/index.html", sizeof("/index.html"));
+    return file_find(path) != NULL;
+}
+
 /* The file for a URL path: the file itself, a folder's index.html, or the
  * page for a path without an extension. NULL for a missing file. */
 static const web_file_t *file_resolve(const char *url)
@@ -165,6 +180,17 @@ static const web_file_t *file_resolve(const char *url)
     if (f == NULL && !path_names_file(url))
         f = file_find(WEB_INDEX);
     return f;
+}
+
+/* Replies 308 to url with a final slash. */
+static void reply_add_slash(http_req_t *req)
+{
+    char to[WEB_PATH_MAX + 2];
+
+    int n = snprintf(to, sizeof(to), "%s/", req->url);
+
+    http_reply_header(req, "Location", to);
+    http_reply_raw(req, 308, "text/plain; charset=utf-8", to, (size_t)n);
 }
 
 /* Skips spaces and tabs. */
@@ -235,6 +261,10 @@ void api_web_file(http_req_t *req)
     pthread_once(&web_once, web_init);
     if (web_init_rc < 0) {
         http_reply_fh(req, web_init_rc, NULL, NULL);
+        return;
+    }
+    if (folder_needs_slash(req->url)) {
+        reply_add_slash(req);
         return;
     }
     f = file_resolve(req->url);

@@ -95,6 +95,18 @@ class WebTest(ApiTest):
             self.assertEqual(r.status, 200, path)
             self.assertEqual(r.body, index, path)
 
+    def test_a_folder_without_its_slash_is_sent_to_it(self):
+        for root, dirs, files in os.walk(WEB):
+            rel = os.path.relpath(root, WEB)
+            if rel == "." or "index.html" not in files:
+                continue
+            folder = "/" + rel.replace(os.sep, "/")
+            r = self.page(folder)
+            self.assertEqual(r.status, 308, folder)
+            self.assertEqual(r.header("Location"), folder + "/")
+            r = self.page(folder + "/")
+            self.assertEqual(r.body, web_file(os.path.join(rel, "index.html")))
+
     def test_a_missing_file_is_404_json(self):
         for path in ("/missing.js", "/js/nothing.css", "/favicon.ico"):
             r = self.page(path)
