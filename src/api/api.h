@@ -108,6 +108,9 @@ void api_auth_login(http_req_t *req);
 void api_auth_logout(http_req_t *req);
 void api_auth_me(http_req_t *req);
 
+/* ---- the response cache's statistics (admin_cache.c) ---- */
+void api_admin_cache(http_req_t *req);
+
 /* ---- administration (admin_stats.c, admin.c) ---- */
 void api_admin_stats(http_req_t *req);
 void api_admin_rate_limits(http_req_t *req);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cache/tags.h"
 #include "common/err.h"
 #include "common/util.h"
 #include "config.h"
@@ -81,6 +82,8 @@ void api_auth_register(http_req_t *req)
         api_fail(req, rc, "an account with this email exists", "email");
         return;
     }
+    if (rc == 0)  /* the marketplace counts its users */
+        CACHE_INVALIDATE(CACHE_TAG(PROFILES, 0), CACHE_TAG(MARKET, 0));
     if (rc == 0)
         rc = store_account_get(db, id, &account);
     if (rc < 0) {

@@ -3,6 +3,7 @@
  * proposals. */
 #include "api/api.h"
 
+#include "cache/tags.h"
 #include "common/err.h"
 #include "store/contracts.h"
 #include "store/proposals.h"
@@ -36,8 +37,32 @@ void api_contract_get(http_req_t *req)
 typedef int (*contract_step_fn)(db_t *db, int64_t user_id, int64_t id,
                                 json_t **out, const char **why);
 
-/* A caller, no body members, one store call on the path's contract id. */
-static void contract_step(http_req_t *req, contract_step_fn step)
+static int64_t member_int(const json_t *obj, const char *name)
+{
+    return json_integer_value(json_object_get(obj, name));
+}
+
+/* After a contract ended: the contract, its job (searches and counts
+ * too), the freelancer's lists, both dashboards, the analytics, and when
+ * completed the freelancer's profile (completed jobs, earnings). */
+static void contract_invalidate(const json_t *c, bool completed)
+{
+    int64_t profile = member_int(c, "freelancer_id");
+    cache_tag_t tags[] = {
+        CACHE_TAG(CONTRACT, member_int(c, "id")),
+        CACHE_TAG(JOB, member_int(c, "job_posting_id")),
+        CACHE_TAG(JOBS, 0), CACHE_TAG(FREELANCER, profile),
+        CACHE_TAG(USER, member_int(c, "freelancer_user_id")),
+        CACHE_TAG(USER, member_int(c, "client_id")), CACHE_TAG(MARKET, 0),
+        CACHE_TAG(PROFILE, profile), CACHE_TAG(PROFILES, 0)};
+
+    cache_invalidate(tags, completed ? 9 : 7);
+}
+
+/* A caller, no body members, one store call on the path's contract id,
+ * the cache tags it touched. */
+static void contract_step(http_req_t *req, contract_step_fn step,
+                          bool completes)
 {
     static const field_spec_t no_fields[] = {{.name = NULL}};
     const char *why = NULL;
@@ -54,17 +79,18 @@ static void contract_step(http_req_t *req, contract_step_fn step)
         api_fail(req, rc, why, NULL);
         return;
     }
+    contract_invalidate(out, completes);
     http_reply_data(req, 200, out);
 }
 
 void api_contract_complete(http_req_t *req)
 {
-    contract_step(req, store_contract_complete);
+    contract_step(req, store_contract_complete, true);
 }
 
 void api_contract_cancel(http_req_t *req)
 {
-    contract_step(req, store_contract_cancel);
+    contract_step(req, store_contract_cancel, false);
 }
 
 void api_contracts_by_freelancer(http_req_t *req)

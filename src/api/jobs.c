@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "cache/tags.h"
 #include "common/err.h"
 #include "store/jobs.h"
 
@@ -105,6 +106,24 @@ static void job_fail(http_req_t *req, int rc, const char *field)
     api_fail(req, rc, msg, field);
 }
 
+/* After a write to a job by its client: the job, the searches and counts,
+ * the client's dashboard and the analytics. An edit or a close also
+ * reaches the freelancers who bid (the title they see, the proposals a
+ * close rejects), who are not known here. */
+static void job_invalidate(http_req_t *req, const json_t *job, bool bidders)
+{
+    int64_t id = json_integer_value(json_object_get(job, "id"));
+
+    if (bidders)
+        CACHE_INVALIDATE(CACHE_TAG(JOB, id), CACHE_TAG(JOBS, 0),
+                         CACHE_TAG(USER, req->user_id),
+                         CACHE_TAG(BIDDERS, 0), CACHE_TAG(MARKET, 0));
+    else
+        CACHE_INVALIDATE(CACHE_TAG(JOB, id), CACHE_TAG(JOBS, 0),
+                         CACHE_TAG(USER, req->user_id),
+                         CACHE_TAG(MARKET, 0));
+}
+
 void api_job_create(http_req_t *req)
 {
     const char *field = NULL;
@@ -122,6 +141,7 @@ void api_job_create(http_req_t *req)
         job_fail(req, rc, field);
         return;
     }
+    job_invalidate(req, job, false);
     http_reply_data(req, 201, job);
 }
 
@@ -161,6 +181,7 @@ void api_job_update(http_req_t *req)
         job_fail(req, rc, field);
         return;
     }
+    job_invalidate(req, job, true);
     http_reply_data(req, 200, job);
 }
 
@@ -179,6 +200,7 @@ void api_job_close(http_req_t *req)
         job_fail(req, rc, NULL);
         return;
     }
+    job_invalidate(req, job, true);
     http_reply_data(req, 200, job);
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache/tags.h"
 #include "common/err.h"
 #include "store/catalog.h"
 #include "store/profiles.h"
@@ -120,6 +121,14 @@ static void profile_input_read(http_req_t *req, profile_input_t *in)
     }
 }
 
+/* After a write to profile_id by its owner: the page, the searches and
+ * skill counts, the owner's dashboard and the analytics show it. */
+static void profile_invalidate(http_req_t *req, int64_t profile_id)
+{
+    CACHE_INVALIDATE(CACHE_TAG(PROFILE, profile_id), CACHE_TAG(PROFILES, 0),
+                     CACHE_TAG(USER, req->user_id), CACHE_TAG(MARKET, 0));
+}
+
 /* Replies the error of a profile write. */
 static void reply_write_error(http_req_t *req, int rc)
 {
@@ -160,6 +169,7 @@ void api_profile_create(http_req_t *req)
         reply_write_error(req, rc);
         return;
     }
+    profile_invalidate(req, id);
     rc = store_profile_get(db, id, &profile);
     if (rc < 0) {
         api_fail(req, rc, NULL, NULL);
@@ -204,6 +214,7 @@ void api_profile_update(http_req_t *req)
         reply_write_error(req, rc);
         return;
     }
+    profile_invalidate(req, req->ids[0]);
     rc = store_profile_get(db, req->ids[0], &profile);
     if (rc < 0) {
         api_fail(req, rc, NULL, NULL);
@@ -242,6 +253,7 @@ void api_portfolio_add(http_req_t *req)
         reply_write_error(req, rc);
         return;
     }
+    CACHE_INVALIDATE(CACHE_TAG(PROFILE, req->ids[0]));
     http_reply_data(req, 201, item);
 }
 
@@ -263,6 +275,7 @@ void api_portfolio_delete(http_req_t *req)
         reply_write_error(req, rc);
         return;
     }
+    CACHE_INVALIDATE(CACHE_TAG(PROFILE, req->ids[0]));
     http_reply_data(req, 200, json_pack("{sI sb}", "id",
                                         (json_int_t)req->ids[1], "deleted",
                                         1));

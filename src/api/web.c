@@ -1,4 +1,5 @@
-/* Serving the web page: each embedded file of web/ with its content type,
+/* Serving the web page: each embedded file of web/ (docs/ is served by
+ * api/docs.c) with its content type,
  * a strong ETag (304 on a match), Cache-Control, and a gzip copy made once
  * at first use for clients that accept it. Paths that name no file answer
  * with the page itself, which routes them in the browser. */
@@ -6,16 +7,14 @@
 
 #include <pthread.h>
 #include <stdbool.h>
-#include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <xxhash.h>
-#include <zlib.h>
 
+#include "cache/codec.h"
 #include "common/err.h"
 #include "http/reply.h"
-#include "obs/log.h"
 
 #define WEB_INDEX "/index.html"
 #define WEB_PATH_MAX 256
@@ -34,10 +33,10 @@
 typedef struct web_file {
     const web_asset_t *asset;
     const char *type;
-    unsigned char *gz;  /* the gzip copy, or NULL when it is not smaller */
+    char *gz;           /* the gzip copy, or NULL when it is not smaller */
     size_t gz_len;
-    char etag[24];      /* "\"<16 hex digits>\"" */
-    char etag_gz[28];   /* the same with -gz: another representation */
+    char etag[CACHE_ETAG_LEN];     /* of the bytes as they are */
+    char etag_gz[CACHE_ETAG_LEN];  /* of the gzip copy: "...-gz" */
 } web_file_t;
 
 static web_file_t *web_files;
@@ -76,35 +75,6 @@ static const char *type_for(const char *path)
     return "application/octet-stream";
 }
 
-/* A gzip stream of data in a new buffer; NULL when out of memory or when
- * it would not be smaller than data. */
-static unsigned char *gzip_copy(const unsigned char *data, size_t len,
-                                size_t *out_len)
-{
-    z_stream zs;
-    unsigned char *buf;
-
-    memset(&zs, 0, sizeof(zs));
-    if (deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
-                     Z_DEFAULT_STRATEGY) != Z_OK)
-        return NULL;
-    size_t cap = deflateBound(&zs, (uLong)len);
-    buf = malloc(cap);
-    if (buf) {
-        zs.next_in = (Bytef *)data;
-        zs.avail_in = (uInt)len;
-        zs.next_out = buf;
-        zs.avail_out = (uInt)cap;
-        if (deflate(&zs, Z_FINISH) != Z_STREAM_END || zs.total_out >= len) {
-            free(buf);
-            buf = NULL;
-        }
-    }
-    *out_len = buf ? zs.total_out : 0;
-    deflateEnd(&zs);
-    return buf;
-}
-
 /* Builds the table of served files once: types, ETags, gzip copies. They
  * live as long as the process. */
 static void web_init(void)
@@ -121,13 +91,15 @@ static void web_init(void)
     for (size_t i = 0; i < n; i++) {
         web_file_t *f = &web_files[i];
         const web_asset_t *a = &web_assets[i];
-        unsigned long long h = (unsigned long long)XXH3_64bits(a->data, a->len);
+        uint64_t h = cache_etag_hash((const char *)a->data, a->len);
 
         f->asset = a;
         f->type = type_for(a->path);
-        f->gz = gzip_copy(a->data, a->len, &f->gz_len);
-        snprintf(f->etag, sizeof(f->etag), "\"%016llx\"", h);
-        snprintf(f->etag_gz, sizeof(f->etag_gz), "\"%016llx-gz\"", h);
+        if (cache_gzip((const char *)a->data, a->len, 9, &f->gz,
+                       &f->gz_len) < 0)
+            f->gz = NULL;  /* not smaller, or no memory: sent as it is */
+        cache_etag_format(h, false, f->etag);
+        cache_etag_format(h, true, f->etag_gz);
     }
     web_nfiles = n;
 }
@@ -146,21 +118,6 @@ static bool path_names_file(const char *path)
     const char *last = strrchr(path, '/');
 
     return strchr(last ? last : path, '.') != NULL;
-}
-
-/* Whether url names a folder with an index.html but lacks its final
- * slash ("/docs"): it is sent to "/docs/" so its relative links work. */
-static bool folder_needs_slash(const char *url)
-{
-    char path[WEB_PATH_MAX];
-    size_t n = strlen(url);
-
-    if (n == 0 || url[n - 1] == '/' ||
-        n + sizeof("/index.html") > sizeof(path))
-        return false;
-    memcpy(path, url, n);
-    memcpy(path + n, "/index.html", sizeof("/index.html"));
-    return file_find(path) != NULL;
 }
 
 /* The file for a URL path: the file itself, a folder's index.html, or the
@@ -182,71 +139,6 @@ static const web_file_t *file_resolve(const char *url)
     return f;
 }
 
-/* Replies 308 to url with a final slash. */
-static void reply_add_slash(http_req_t *req)
-{
-    char to[WEB_PATH_MAX + 2];
-
-    int n = snprintf(to, sizeof(to), "%s/", req->url);
-
-    http_reply_header(req, "Location", to);
-    http_reply_raw(req, 308, "text/plain; charset=utf-8", to, (size_t)n);
-}
-
-/* Skips spaces and tabs. */
-static const char *skip_ows(const char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    return s;
-}
-
-/* Whether an Accept-Encoding value accepts gzip: a "gzip" coding whose q
- * is not zero, or else a "*" whose q is not zero. */
-static bool accepts_gzip(const char *ae)
-{
-    int gzip = -1, star = -1;  /* -1 not named, 0 refused, 1 accepted */
-
-    while (ae && *ae) {
-        const char *tok = skip_ows(ae);
-        size_t len = strcspn(tok, ",; \t");
-        const char *end = tok + strcspn(tok, ",");
-        const char *q = strstr(tok, "q=");
-        int ok = (q == NULL || q > end) ? 1 : strtod(q + 2, NULL) > 0;
-
-        if (len == 4 && strncasecmp(tok, "gzip", 4) == 0)
-            gzip = ok;
-        else if (len == 1 && tok[0] == '*')
-            star = ok;
-        ae = *end ? end + 1 : NULL;
-    }
-    return gzip >= 0 ? gzip == 1 : star == 1;
-}
-
-/* Whether If-None-Match (a list of tags, or "*") holds etag, compared
- * weakly as RFC 9110 asks for this header. */
-static bool etag_matches(const char *inm, const char *etag)
-{
-    size_t elen = strlen(etag);
-
-    while (inm && *inm) {
-        const char *tok = skip_ows(inm);
-        if (*tok == '*')
-            return true;
-        if (strncmp(tok, "W/", 2) == 0)
-            tok += 2;
-        if (strncmp(tok, etag, elen) == 0) {
-            const char *after = skip_ows(tok + elen);
-            if (*after == ',' || *after == '\0')
-                return true;
-        }
-        inm = strchr(tok, ',');
-        if (inm)
-            inm++;
-    }
-    return false;
-}
-
 void api_web_file(http_req_t *req)
 {
     bool get = strcmp(req->method, "GET") == 0;
@@ -263,17 +155,13 @@ void api_web_file(http_req_t *req)
         http_reply_fh(req, web_init_rc, NULL, NULL);
         return;
     }
-    if (folder_needs_slash(req->url)) {
-        reply_add_slash(req);
-        return;
-    }
     f = file_resolve(req->url);
     if (f == NULL) {
         http_reply_error(req, 404, "not_found", "no such file", NULL);
         return;
     }
 
-    bool gz = f->gz && accepts_gzip(http_header(req, "Accept-Encoding"));
+    bool gz = f->gz && cache_accepts_gzip(http_header(req, "Accept-Encoding"));
     const char *etag = gz ? f->etag_gz : f->etag;
 
     http_reply_header(req, "ETag", etag);
@@ -282,7 +170,7 @@ void api_web_file(http_req_t *req)
     http_reply_header(req, "X-Content-Type-Options", "nosniff");
     if (strcmp(f->type, web_types[0].type) == 0)
         http_reply_header(req, "Content-Security-Policy", WEB_CSP);
-    if (etag_matches(http_header(req, "If-None-Match"), etag)) {
+    if (cache_etag_matches(http_header(req, "If-None-Match"), etag)) {
         http_reply_raw(req, 304, f->type, "", 0);
         return;
     }

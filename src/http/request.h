@@ -57,6 +57,8 @@ struct http_req {
     http_header_t headers[HTTP_MAX_HEADERS];
     int nheaders;
     bool queued;                /* handed to the connection already */
+
+    struct http_cache *cache;   /* the response cache's part, or NULL */
 };
 
 /* A header of the request, or NULL. */

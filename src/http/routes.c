@@ -1,6 +1,7 @@
 /* Every route of the API below /api/v1/freelance. A literal segment wins
  * over a parameter ("/jobs/search" before "/jobs/{id}"). */
 #include "api/api.h"
+#include "api/docs.h"
 #include "api/web.h"
 #include "http/server.h"
 
@@ -33,7 +34,7 @@ const route_t http_routes[] = {
     {"PATCH", "/jobs/{id}", api_job_update, TIER_STANDARD, CACHE_NONE, B},
     {"POST", "/jobs/{id}/close", api_job_close, TIER_STANDARD, CACHE_NONE, BO},
     {"GET", "/jobs/{id}/proposals", api_job_proposals, TIER_STANDARD,
-     CACHE_NONE, P},
+     CACHE_DEFAULT, P},
 
     {"POST", "/proposals/create", api_proposal_create, TIER_STANDARD,
      CACHE_NONE, B},
@@ -44,11 +45,12 @@ const route_t http_routes[] = {
     {"POST", "/proposals/{id}/reject", api_proposal_reject, TIER_STANDARD,
      CACHE_NONE, BO},
     {"GET", "/proposals/freelancer/{id}", api_proposals_by_freelancer,
-     TIER_STANDARD, CACHE_NONE, P},
+     TIER_STANDARD, CACHE_DEFAULT, P},
 
     {"GET", "/contracts/freelancer/{id}", api_contracts_by_freelancer,
-     TIER_STANDARD, CACHE_NONE, P},
-    {"GET", "/contracts/{id}", api_contract_get, TIER_STANDARD, CACHE_NONE, P},
+     TIER_STANDARD, CACHE_DEFAULT, P},
+    {"GET", "/contracts/{id}", api_contract_get, TIER_STANDARD, CACHE_DEFAULT,
+     P},
     {"POST", "/contracts/{id}/complete", api_contract_complete, TIER_STANDARD,
      CACHE_NONE, BO},
     {"POST", "/contracts/{id}/cancel", api_contract_cancel, TIER_STANDARD,
@@ -63,6 +65,7 @@ const route_t http_routes[] = {
     {"GET", "/analytics/marketplace", api_analytics_marketplace, TIER_STANDARD,
      CACHE_ANALYTICS, 0},
 
+    {"GET", "/admin/cache", api_admin_cache, TIER_STANDARD, CACHE_NONE, P},
     {"GET", "/admin/stats", api_admin_stats, TIER_STRICT, CACHE_NONE, P},
     {"GET", "/admin/rate-limits", api_admin_rate_limits, TIER_STANDARD,
      CACHE_NONE, P},
@@ -74,6 +77,13 @@ const route_t http_root_routes[] = {
     {"GET", "/healthz", api_healthz, TIER_NONE, CACHE_NONE, 0},
     {"GET", "/readyz", api_readyz, TIER_NONE, CACHE_NONE, 0},
     {"GET", "/metrics", api_metrics, TIER_NONE, CACHE_NONE, 0},
+    /* The OpenAPI document and the page that renders it (api/docs.c). */
+    {"GET", "/openapi.json", api_docs_file, TIER_NONE, CACHE_NONE, 0},
+    {"GET", "/docs", api_docs_file, TIER_NONE, CACHE_NONE, 0},
+    {"GET", "/docs/redoc.standalone.js", api_docs_file, TIER_NONE,
+     CACHE_NONE, 0},
+    {"GET", "/docs/redoc.standalone.js.LICENSE.txt", api_docs_file,
+     TIER_NONE, CACHE_NONE, 0},
     /* The web page; it also answers every other path outside the API
      * (see route_request in server.c). */
     {"GET", "/", api_web_file, TIER_LENIENT, CACHE_NONE, 0},

@@ -11,11 +11,13 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "cache/tier.h"
 #include "common/err.h"
 #include "common/util.h"
 #include "http/identity.h"
 #include "http/reply.h"
 #include "http/request.h"
+#include "http/response_cache.h"
 #include "obs/log.h"
 #include "obs/metrics.h"
 #include "ratelimit/guard.h"
@@ -105,6 +107,7 @@ static void req_free(http_req_t *req)
 {
     if (req == NULL)
         return;
+    http_cache_done(req);
     if (req->db)
         db_release(req->db);
     json_decref(req->json);
@@ -249,23 +252,26 @@ static void dispatch(http_req_t *req)
     int who = http_identity_resolve(req);
     if (rl_guard_request(req) < 0 || who < 0)
         return;
+    if (http_cache_lookup(req))
+        return;
     req->route->handler(req);
     if (req->status == 0) {
         log_error("handler gave no reply");
         http_reply_fh(req, FH_EDB, NULL, NULL);
     }
+    http_cache_after(req);
 }
 
-static enum MHD_Result send_reply(http_req_t *req)
+/* The response for the reply the handler (or an error path) built. */
+static struct MHD_Response *reply_response(http_req_t *req)
 {
     struct MHD_Response *resp;
     bool has_type = false;
-    enum MHD_Result ok;
 
     resp = MHD_create_response_from_buffer(req->reply_len, req->reply_body,
                                            MHD_RESPMEM_MUST_FREE);
     if (resp == NULL)
-        return MHD_NO;
+        return NULL;
     req->reply_body = NULL;  /* the response owns it now */
     for (int i = 0; i < req->nheaders; i++) {
         MHD_add_response_header(resp, req->headers[i].name,
@@ -276,6 +282,18 @@ static enum MHD_Result send_reply(http_req_t *req)
     if (!has_type)
         MHD_add_response_header(resp, "Content-Type",
                                 "application/json; charset=utf-8");
+    return resp;
+}
+
+static enum MHD_Result send_reply(http_req_t *req)
+{
+    struct MHD_Response *resp = http_cache_response(req);
+    enum MHD_Result ok;
+
+    if (resp == NULL)
+        resp = reply_response(req);
+    if (resp == NULL)
+        return MHD_NO;
     MHD_add_response_header(resp, "X-Request-Id", req->request_id);
     if (atomic_load(&draining))
         MHD_add_response_header(resp, "Connection", "close");
@@ -497,8 +515,15 @@ int http_server_start(const config_t *cfg, http_server_t **out)
         free(srv);
         return FH_ENOMEM;
     }
+    http_cache_init();
+    if (cache_tier_start(cfg) < 0) {
+        metrics_cleanup();
+        free(srv);
+        return FH_EUNAVAILABLE;
+    }
     int rc = rl_start(cfg);
     if (rc < 0) {
+        cache_tier_stop();
         metrics_cleanup();
         free(srv);
         return rc;
@@ -516,6 +541,7 @@ int http_server_start(const config_t *cfg, http_server_t **out)
     if (srv->daemon == NULL) {
         log_error("cannot listen", "s:host", cfg->host,
                   "i:port", (int64_t)cfg->port);
+        cache_tier_stop();
         rl_stop();
         metrics_cleanup();
         free(srv);
@@ -569,6 +595,7 @@ void http_server_stop(http_server_t *srv, int timeout_s)
         log_warn("stopping with requests in flight",
                  "i:requests", (int64_t)atomic_load(&inflight));
     MHD_stop_daemon(srv->daemon);
+    cache_tier_stop();
     rl_stop();
     metrics_cleanup();
     free(srv);

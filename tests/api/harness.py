@@ -24,6 +24,8 @@ import tempfile
 import time
 import unittest
 
+import openapi_check
+
 BASE = "/api/v1/freelance"
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.environ.get("FH_SOURCE_DIR", os.path.dirname(os.path.dirname(HERE)))
@@ -189,13 +191,16 @@ class Server:
                 if r.will_close:
                     self.conn.close()
                     self.conn = None
-                return resp
+                break
             except (http.client.RemoteDisconnected, ConnectionResetError,
                     BrokenPipeError, http.client.CannotSendRequest):
                 self.conn.close()
                 self.conn = None
                 if attempt == 1:
                     raise
+        if openapi_check.enabled():
+            check_against_document(method, url, hdrs, raw, resp)
+        return resp
 
     def get(self, path, **kw):
         return self.request("GET", path, **kw)
@@ -285,6 +290,21 @@ class Server:
         if r.status not in (200, 201):
             raise AssertionError("accept failed: %r" % r)
         return r.data, job, prop, client, freelancer
+
+
+def check_against_document(method, url, req_headers, req_body, resp):
+    """Fails the calling test when the exchange does not fit
+    openapi/openapi.json: an undocumented status, header or member, a body
+    off its schema, or a request the server accepted that the document
+    would not (see openapi_check.py). On unless FH_OPENAPI_CHECK=0."""
+    problems = openapi_check.document().check_exchange(
+        method, url, req_headers, req_body, resp.status, resp.headers, resp.body)
+    if problems:
+        raise AssertionError(
+            "the exchange does not fit openapi/openapi.json:\n  %s\n"
+            "request: %s %s %s\nresponse: %d %s %r" % (
+                "\n  ".join(problems[:20]), method, url,
+                (req_body or b"")[:300], resp.status, resp.headers, resp.body[:500]))
 
 
 def raw_http(port, data, read_timeout=5.0, shutdown_write=False):

@@ -127,8 +127,11 @@ document.addEventListener('click', (e) => {
   const a = e.target.closest('a[href]');
   if (!a || a.target || a.hasAttribute('download')) return;
   const url = new URL(a.href, location.href);
+  // Other origins, the API, its documentation and plain files load as
+  // usual; only the page's own views are shown in place.
   if (url.origin !== location.origin || url.pathname.startsWith('/api/') ||
-      url.pathname.startsWith('/docs'))
+      url.pathname === '/docs' || url.pathname.startsWith('/docs/') ||
+      /\.[a-z0-9]+$/i.test(url.pathname))
     return;
   if (url.pathname === location.pathname && url.search === location.search &&
       url.hash) return;
