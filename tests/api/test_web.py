@@ -2,9 +2,10 @@
 types, strong ETags and 304s, gzip when asked, the page for its own routes,
 and JSON errors kept for the API."""
 import gzip
+import http.client
 import os
 
-from harness import ApiTest, SOURCE_DIR, main
+from harness import ApiTest, Response, SOURCE_DIR, main
 
 WEB = os.path.join(SOURCE_DIR, "web")
 
@@ -16,7 +17,16 @@ def web_file(rel):
 
 class WebTest(ApiTest):
     def page(self, path, method="GET", headers=None):
-        return self.srv.request(method, path, base=False, headers=headers)
+        """One request outside the API. The page's files are not in the
+        OpenAPI document, so this bypasses the harness's check of it."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.srv.port, timeout=30)
+        try:
+            conn.request(method, path, headers=headers or {})
+            r = conn.getresponse()
+            return Response(r.status, {k.lower(): v for k, v in r.getheaders()},
+                            r.read())
+        finally:
+            conn.close()
 
     def test_root_serves_the_page_as_html(self):
         r = self.page("/")
