@@ -86,7 +86,7 @@ const route_t http_root_routes[] = {
      TIER_NONE, CACHE_NONE, 0},
     /* The web page; it also answers every other path outside the API
      * (see route_request in server.c). */
-    {"GET", "/", api_web_file, TIER_LENIENT, CACHE_NONE, 0},
+    {"GET", "/", api_web_file, TIER_NONE, CACHE_NONE, 0},
 };
 
 const size_t http_nroot_routes =
