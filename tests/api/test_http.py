@@ -35,7 +35,8 @@ class RoutingTest(ApiTest):
     def test_unknown_route_is_404_json(self):
         for path in ("/nope", "/jobs/1/nope", "/profile", "/"):
             self.assertStatus(self.srv.get(path), 404, "not_found")
-        r = self.srv.request("GET", "/definitely/not/here", base=False)
+        # Outside /api a path belongs to the web page (test_web.py).
+        r = self.srv.request("GET", "/api/definitely/not/here", base=False)
         self.assertStatus(r, 404, "not_found")
 
     def test_wrong_method_is_405_with_exact_allow(self):
