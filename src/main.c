@@ -33,7 +33,8 @@ static void usage(FILE *to)
     fprintf(to,
         "usage: freelance-hub [serve] [--host H] [--port P] [--database-url URL]\n"
         "       freelance-hub migrate\n"
-        "       freelance-hub seed --jobs N [--freelancers N] [--clients N] [--seed S]\n"
+        "       freelance-hub seed --jobs N [--freelancers N] [--clients N] [--seed S]"
+        " [--now YYYY-MM-DD]\n"
         "       freelance-hub import [DIR]\n"
         "       freelance-hub maintain [--vacuum]\n"
         "       freelance-hub explain\n"
@@ -306,8 +307,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "freelance-hub: %s\n", err);
         return 2;
     }
-    for (int i = 0; i < nrest; i++)
+    for (int i = 0; i < nrest; i++) {
         rest_argv[i] = argv[rest[i]];
+        if (strcmp(rest_argv[i], "--help") == 0 || strcmp(rest_argv[i], "-h") == 0) {
+            usage(stdout);  /* before anything opens the database */
+            return 0;
+        }
+    }
     if (log_open(fh_config.log_file, fh_config.log_level, fh_config.log_json) < 0) {
         fprintf(stderr, "freelance-hub: LOG_FILE cannot be opened: %s\n",
                 fh_config.log_file);

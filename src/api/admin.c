@@ -5,7 +5,7 @@
 
 #include "ratelimit/limiter.h"
 
-static json_t *tiers_json(const rl_snapshot_t *s)
+json_t *api_rl_tiers_json(const rl_snapshot_t *s)
 {
     json_t *tiers = json_array();
 
@@ -19,7 +19,7 @@ static json_t *tiers_json(const rl_snapshot_t *s)
     return tiers;
 }
 
-static json_t *top_json(const rl_snapshot_t *s)
+json_t *api_rl_top_json(const rl_snapshot_t *s)
 {
     json_t *top = json_array();
 
@@ -49,6 +49,6 @@ void api_admin_rate_limits(http_req_t *req)
     http_reply_header(req, "Cache-Control", "no-store");
     http_reply_data(req, 200, json_pack(
         "{sb ss si so so so}", "enabled", s.enabled, "store", store,
-        "window_seconds", RL_STATS_MINUTES * 60, "tiers", tiers_json(&s),
-        "top_refused", top_json(&s), "local_buckets", local));
+        "window_seconds", RL_STATS_MINUTES * 60, "tiers", api_rl_tiers_json(&s),
+        "top_refused", api_rl_top_json(&s), "local_buckets", local));
 }

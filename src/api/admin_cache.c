@@ -41,6 +41,17 @@ static json_t *redis_json(const cache_tier_stats_t *st)
                      "bypassed", (json_int_t)st->bypassed);
 }
 
+json_t *api_cache_summary_json(void)
+{
+    cache_tier_stats_t st;
+
+    cache_tier_stats(&st);
+    return json_pack("{sb sI sI so}", "enabled", st.enabled,
+                     "hits", (json_int_t)st.local.hits,
+                     "misses", (json_int_t)st.local.misses,
+                     "hit_rate", hit_rate(st.local.hits, st.local.misses));
+}
+
 void api_admin_cache(http_req_t *req)
 {
     static const char *const no_params[] = {NULL};

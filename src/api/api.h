@@ -111,9 +111,18 @@ void api_auth_me(http_req_t *req);
 /* ---- the response cache's statistics (admin_cache.c) ---- */
 void api_admin_cache(http_req_t *req);
 
-/* ---- administration (admin_stats.c, admin.c) ---- */
+/* ---- administration (admin_stats.c, admin.c, admin_cache.c) ---- */
 void api_admin_stats(http_req_t *req);
 void api_admin_rate_limits(http_req_t *req);
+
+struct rl_snapshot;
+
+/* Hits, misses and hit rate of the response cache since start. */
+json_t *api_cache_summary_json(void);
+/* Per-tier requests and refusals over the last hour, and the clients
+ * refused most, of a rate-limiter snapshot. */
+json_t *api_rl_tiers_json(const struct rl_snapshot *s);
+json_t *api_rl_top_json(const struct rl_snapshot *s);
 
 /* ---- operations (health.c) ---- */
 void api_healthz(http_req_t *req);

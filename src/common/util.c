@@ -200,21 +200,6 @@ bool fh_utf8_valid(const char *s, size_t len)
     return true;
 }
 
-void fh_utf8_scrub(char *s)
-{
-    unsigned char *p = (unsigned char *)s;
-    const unsigned char *end = p + strlen(s);
-
-    while (p < end) {
-        size_t n = fh_utf8_seq_len(p, end);
-        if (n == 0) {
-            *p = '?';
-            n = 1;
-        }
-        p += n;
-    }
-}
-
 size_t fh_utf8_len(const char *s)
 {
     size_t n = 0;

@@ -36,10 +36,6 @@ bool fh_utf8_valid(const char *s, size_t len);
  * overlong form, a surrogate, or a code point past U+10FFFF. */
 size_t fh_utf8_seq_len(const unsigned char *p, const unsigned char *end);
 
-/* Replaces, in place, each byte of s that is not part of a well-formed
- * UTF-8 sequence with '?', so that s can go into JSON. */
-void fh_utf8_scrub(char *s);
-
 /* Number of code points in a valid UTF-8 string. */
 size_t fh_utf8_len(const char *s);
 

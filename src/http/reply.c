@@ -112,41 +112,53 @@ static void finish_error(http_req_t *req, int status, const char *code,
                   "s:reason", message);
 }
 
-/* Messages and field names quote what the client sent (a member or
- * parameter name, a method), which need not be UTF-8 and may be cut inside
- * a character; jansson refuses such text. Returns s, or a repaired copy in
- * *copy that the caller frees. */
-static const char *utf8_safe(const char *s, char **copy)
-{
-    *copy = NULL;
-    if (s == NULL || fh_utf8_valid(s, strlen(s)))
-        return s;
-    *copy = strdup(s);
-    if (*copy == NULL)
-        return "?";
-    fh_utf8_scrub(*copy);
-    return *copy;
-}
-
 /* Builds and sets the error envelope; extra members (may be NULL) are
  * added to the error object and their reference taken. */
+/* A copy of s that is valid UTF-8: each byte that does not fit is written
+ * as '?'. Messages may quote what the client sent (a parameter name), which
+ * need not be UTF-8, and JSON strings must be. The caller frees it. */
+static char *utf8_clean(const char *s)
+{
+    size_t n = strlen(s), i = 0;
+    char *out = malloc(n + 1);
+
+    if (out == NULL)
+        return NULL;
+    memcpy(out, s, n + 1);
+    while (i < n) {
+        size_t len = 1;
+        unsigned char c = (unsigned char)out[i];
+        if (c >= 0xF0)
+            len = 4;
+        else if (c >= 0xE0)
+            len = 3;
+        else if (c >= 0xC0)
+            len = 2;
+        if (i + len > n || !fh_utf8_valid(out + i, len)) {
+            out[i++] = '?';
+            continue;
+        }
+        i += len;
+    }
+    return out;
+}
+
 static void reply_error(http_req_t *req, int status, const char *code,
                         const char *message, const char *field, json_t *extra)
 {
-    char *message_copy, *field_copy;
-    json_t *err;
+    char *msg = utf8_clean(message);
+    char *fld = field ? utf8_clean(field) : NULL;
+    json_t *err = msg ? json_pack("{ss ss}", "code", code, "message", msg)
+                      : NULL;
 
-    message = utf8_safe(message, &message_copy);
-    field = utf8_safe(field, &field_copy);
-    err = json_pack("{ss ss}", "code", code, "message", message);
     if (err && extra)
         json_object_update(err, extra);
     json_decref(extra);
-    if (err && field)
-        json_object_set_new(err, "field", json_string(field));
-    finish_error(req, status, code, message, field, err);
-    free(message_copy);
-    free(field_copy);
+    if (err && fld)
+        json_object_set_new(err, "field", json_string(fld));
+    finish_error(req, status, code, msg ? msg : code, fld, err);
+    free(msg);
+    free(fld);
 }
 
 void http_reply_error(http_req_t *req, int status, const char *code,

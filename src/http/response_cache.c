@@ -447,12 +447,15 @@ void http_cache_after(http_req_t *req)
         compress_live(req);
         return;
     }
-    decorate(req);
+    /* Errors are never cached: they go out without cache headers, except
+     * that a private route's refusals stay private too. */
+    if (req->status == 200 || route_is_private(req))
+        decorate(req);
     if (c->active && req->status == 200 && req->reply_body)
         fill(req, c);
     cache_tier_done(&c->probe);
     if (c->entry == NULL) {
-        if (cache_tier_enabled())
+        if (cache_tier_enabled() && req->status == 200)
             http_reply_header(req, "X-Cache", "MISS");
         compress_live(req);
     }

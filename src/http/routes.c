@@ -2,6 +2,7 @@
  * over a parameter ("/jobs/search" before "/jobs/{id}"). */
 #include "api/api.h"
 #include "api/docs.h"
+#include "api/web.h"
 #include "http/server.h"
 
 #define B ROUTE_BODY
@@ -83,6 +84,9 @@ const route_t http_root_routes[] = {
      CACHE_NONE, 0},
     {"GET", "/docs/redoc.standalone.js.LICENSE.txt", api_docs_file,
      TIER_NONE, CACHE_NONE, 0},
+    /* The web page; it also answers every other path outside the API
+     * (see route_request in server.c). */
+    {"GET", "/", api_web_file, TIER_NONE, CACHE_NONE, 0},
 };
 
 const size_t http_nroot_routes =

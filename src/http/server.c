@@ -163,6 +163,14 @@ static const char *route_name(const http_req_t *req)
     return req->route ? req->route->path : "unmatched";
 }
 
+/* Whether a path outside the API base belongs to the web page: anything
+ * not under /api, so that a mistyped API path still gets JSON. */
+static bool path_is_page(const char *path)
+{
+    return strncmp(path, "/api", 4) != 0 ||
+           (path[4] != '/' && path[4] != '\0');
+}
+
 /* Finds the route, or sets the 404/405/400 reply. */
 static void route_request(http_req_t *req)
 {
@@ -187,6 +195,13 @@ static void route_request(http_req_t *req)
         req->nids = m.nids;
         return;
     case ROUTER_NOT_FOUND:
+        /* Outside the API a path is the web page's (its files, or its
+         * own routes such as /jobs/42): the root route "/" serves it. */
+        if (table == http_root_routes && path_is_page(path) &&
+            router_match(table, n, "GET", "/", &m) == ROUTER_FOUND) {
+            req->route = m.route;
+            return;
+        }
         http_reply_error(req, 404, "not_found", "no such route", NULL);
         return;
     case ROUTER_BAD_METHOD:
@@ -593,7 +608,6 @@ int http_server_start(const config_t *cfg, http_server_t **out)
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)cfg->max_connections,
         MHD_OPTION_NOTIFY_COMPLETED, on_request_completed, NULL,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
         MHD_OPTION_END);
     if (srv->daemon == NULL) {
         log_error("cannot listen", "s:host", cfg->host,

@@ -28,6 +28,30 @@ int store_password_hash(const char *password, char *out, size_t out_len)
     return 0;
 }
 
+int store_password_hash_salted(const char *password, const unsigned char *salt,
+                               char *out, size_t out_len)
+{
+    unsigned char hash[32];
+    char salt64[sodium_base64_ENCODED_LEN(crypto_pwhash_SALTBYTES,
+                                          sodium_base64_VARIANT_ORIGINAL_NO_PADDING)];
+    char hash64[sodium_base64_ENCODED_LEN(sizeof(hash),
+                                          sodium_base64_VARIANT_ORIGINAL_NO_PADDING)];
+    unsigned long long ops = (unsigned long long)fh_config.auth_hash_ops;
+    size_t mem = (size_t)fh_config.auth_hash_memory_kb * 1024;
+
+    if (crypto_pwhash(hash, sizeof(hash), password, strlen(password), salt, ops,
+                      mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
+        return FH_ENOMEM;
+    sodium_bin2base64(salt64, sizeof(salt64), salt, crypto_pwhash_SALTBYTES,
+                      sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+    sodium_bin2base64(hash64, sizeof(hash64), hash, sizeof(hash),
+                      sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+    /* The PHC string form that crypto_pwhash_str_verify reads. */
+    int n = snprintf(out, out_len, "$argon2id$v=19$m=%zu,t=%llu,p=1$%s$%s",
+                     mem / 1024, ops, salt64, hash64);
+    return n > 0 && (size_t)n < out_len ? 0 : FH_EINVAL;
+}
+
 /* A hash of a random password, verified against when the email is unknown
  * so that both failures cost the same. */
 static char dummy_hash[crypto_pwhash_STRBYTES];

@@ -15,6 +15,12 @@
  * crypto_pwhash_STRBYTES buffer). Returns 0 or FH_ENOMEM. */
 int store_password_hash(const char *password, char *out, size_t out_len);
 
+/* The same, with a salt of crypto_pwhash_SALTBYTES given by the caller
+ * instead of a random one: for demo data that must come out identical on
+ * every run. Never use it for a real account. */
+int store_password_hash_salted(const char *password, const unsigned char *salt,
+                               char *out, size_t out_len);
+
 /* Checks email and password. Returns 0 and the user's id and role, or
  * FH_EUNAUTHORIZED for an unknown email or a wrong password alike; an unknown
  * email costs the same hashing work as a wrong password. */

@@ -3,6 +3,9 @@
 #ifndef FH_TOOLS_SEED_H
 #define FH_TOOLS_SEED_H
 
+/* The password of every demo user (documented in the README). */
+#define SEED_DEMO_PASSWORD "demo-password"
+
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -119,6 +122,51 @@ void seed_text_expand(seed_text_t *t, const char *tmpl, const seed_words_t *w,
 /* A random entry of a list. */
 const char *seed_pick(seed_rng_t *r, const seed_wordlist_t *list);
 
+/* ---- the proposal writer (seed_writer.c) ---- */
+
+/* Proposals are most of the rows. A second thread writes them into a
+ * scratch database with the same schema while the first writes everything
+ * else; the rows then move across in one statement that copies records and
+ * index entries in order, far cheaper than inserting them. */
+
+enum seed_proposal_status {
+    SEED_PENDING, SEED_ACCEPTED, SEED_REJECTED, SEED_WITHDRAWN
+};
+
+/* One proposal as the jobs phase drew it; the writer adds the letter. */
+typedef struct seed_proposal {
+    int64_t id;
+    int64_t job_id;
+    int64_t bid_cents;
+    int64_t created_at;
+    int64_t updated_at;
+    const char *skill[3];    /* the job's skills, for the cover letter */
+    int64_t profile_id;
+    uint16_t days;           /* estimated duration */
+    uint8_t status;          /* enum seed_proposal_status */
+    uint8_t category;        /* the freelancer's, index of seed_categories */
+} seed_proposal_t;
+
+typedef struct seed_writer seed_writer_t;
+
+/* Creates the scratch database at path (replacing a stale one) with the
+ * schema of the migrations and starts the writer thread. cache_kib is its
+ * page cache. The caller ends it with seed_writer_free(). */
+int seed_writer_start(const char *path, uint64_t seed, int64_t cache_kib,
+                      seed_writer_t **out);
+
+/* The next record to fill, or NULL when the writer has failed (it said
+ * why on standard error). Blocks while the writer is a batch behind. */
+seed_proposal_t *seed_writer_next(seed_writer_t *w);
+
+/* Hands over the last records, waits until all are written and
+ * committed. Returns 0 or a negative fh_err. */
+int seed_writer_finish(seed_writer_t *w);
+
+/* Stops the thread if it still runs, then closes and deletes the scratch
+ * database. NULL does nothing. */
+void seed_writer_free(seed_writer_t *w);
+
 /* ---- the load (seed_load.c) ---- */
 
 typedef struct seed_opts {
@@ -134,14 +182,23 @@ typedef struct seed_stats {
     int64_t jobs, job_skills, proposals, contracts, reviews;
 } seed_stats_t;
 
+/* Shares of the whole load's time done at the end of each phase, measured
+ * on a million jobs: the jobs, the move of the proposals, the people, the
+ * commit; ANALYZE takes the rest. */
+#define SEED_SHARE_JOBS 0.80
+#define SEED_SHARE_PROPOSALS 0.92
+#define SEED_SHARE_PEOPLE 0.95
+#define SEED_SHARE_COMMIT 0.98
+
 /* Reports progress: phase is a short name, done the share of the whole
  * load finished so far, from 0 to 1. */
 typedef void (*seed_progress_fn)(const char *phase, double done);
 
 /* Writes the whole marketplace through conn inside the transaction the
- * caller opened. Returns 0, or a negative fh_err with the reason printed
- * on standard error. */
-int seed_load(sqlite3 *conn, const seed_opts_t *opts, seed_progress_fn progress,
-              seed_stats_t *stats);
+ * caller opened; proposals go through writer, whose database conn has
+ * attached as "seed_scratch". Returns 0, or a negative fh_err with the
+ * reason printed on standard error. */
+int seed_load(sqlite3 *conn, seed_writer_t *writer, const seed_opts_t *opts,
+              seed_progress_fn progress, seed_stats_t *stats);
 
 #endif

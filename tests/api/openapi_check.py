@@ -47,10 +47,11 @@ ANNOTATIONS = {
 }
 FORMATS = {"date-time", "int64"}
 
-# Headers of the HTTP exchange itself, which OpenAPI does not describe.
+# Headers of the HTTP exchange itself, which OpenAPI does not describe
+# (Vary goes with content negotiation: any large answer may be gzipped).
 TRANSPORT_HEADERS = {
     "date", "content-type", "content-length", "connection",
-    "transfer-encoding", "keep-alive", "content-encoding",
+    "transfer-encoding", "keep-alive", "content-encoding", "vary",
 }
 
 INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1

@@ -574,7 +574,7 @@ class PrivateAnswersTest(CacheTestBase):
         self.assertNotEqual(r.header("x-cache"), "HIT")
         r = self.srv.get("/dashboard/freelancer", user=self.client_user)
         self.assertStatus(r, 403)
-        self.assertEqual(r.header("x-cache"), "MISS")
+        self.assertNotEqual(r.header("x-cache"), "HIT")
         self.assertEqual(self.srv.get("/dashboard/freelancer", user=self.a)
                          .body, first.body)
 

@@ -35,7 +35,8 @@ class RoutingTest(ApiTest):
     def test_unknown_route_is_404_json(self):
         for path in ("/nope", "/jobs/1/nope", "/profile", "/"):
             self.assertStatus(self.srv.get(path), 404, "not_found")
-        r = self.srv.request("GET", "/definitely/not/here", base=False)
+        # Outside /api a path belongs to the web page (test_web.py).
+        r = self.srv.request("GET", "/api/definitely/not/here", base=False)
         self.assertStatus(r, 404, "not_found")
 
     def test_wrong_method_is_405_with_exact_allow(self):
@@ -76,6 +77,26 @@ class RoutingTest(ApiTest):
         self.assertEqual(head.body, b"")
         self.assertEqual(head.header("content-length"), str(len(get.body)))
         self.assertEqual(head.header("content-type"), get.header("content-type"))
+
+    def test_query_name_that_is_not_utf8_gets_json_not_500(self):
+        raw = raw_http(self.srv.port, b"GET " + BASE.encode() +
+                       b"/jobs/1?F\x92x=1 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+        self.assertEqual(status_of(raw), 422, raw)
+        err = json.loads(body_of(raw))["error"]
+        self.assertEqual(err["field"], "F?x")
+
+    def test_port_in_use_is_refused_not_shared(self):
+        import subprocess
+        from harness import BIN
+        other = Server(env={"PORT": str(self.srv.port)})
+        try:
+            p = subprocess.run([BIN, "serve"], env=other.env, capture_output=True,
+                               timeout=20)
+            self.assertNotEqual(p.returncode, 0)
+        except subprocess.TimeoutExpired:
+            self.fail("a second server bound the port already in use")
+        finally:
+            other.cleanup()
 
     def test_path_id_not_a_positive_integer_is_400(self):
         for bad in ("0", "-1", "abc", "1.5", "99999999999999999999", "1e3", "%20"):

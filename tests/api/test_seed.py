@@ -2,13 +2,13 @@
 own counters, identical for a seed, refused on a non-empty database, and
 served by the API."""
 import os
+import pty
 import re
-import shutil
 import sqlite3
-import tempfile
+import subprocess
 import unittest
 
-from harness import ApiTest, Server, main
+from harness import BIN, ApiTest, Server, main
 
 JOBS = 2000
 NOW = "2025-06-01"
@@ -25,9 +25,23 @@ ENUMS = {
 }
 
 
+PROGRESS = re.compile(r"seed: \d+% \(\w+\) [\d.]+ s$")
+
+
 def seed(srv, *args):
-    """Runs the seed command against srv's database; returns the process."""
-    return srv.cli("seed", *args, check=False)
+    """Runs the seed command against srv's database; returns the process,
+    with .errors: the lines of standard error that are not progress."""
+    p = srv.cli("seed", *args, check=False)
+    if "Sanitizer" in p.stderr or "runtime error" in p.stderr:
+        raise AssertionError("sanitizer report:\n" + p.stderr[-4000:])
+    p.errors = [l for l in p.stderr.splitlines() if not PROGRESS.match(l)]
+    return p
+
+
+def scratch_files(path):
+    """The writer's scratch database files left beside path."""
+    d, base = os.path.split(path)
+    return [n for n in os.listdir(d) if n.startswith(base + "-seed-scratch")]
 
 
 def dump(path):
@@ -67,6 +81,15 @@ class SeededMarketplaceTest(unittest.TestCase):
 
     def rows(self, sql, *args):
         return self.db.execute(sql, args).fetchall()
+
+    def test_progress_is_a_line_every_tenth_when_not_a_terminal(self):
+        self.assertEqual(self.run_.errors, [])
+        lines = self.run_.stderr.splitlines()
+        pcts = [int(re.match(r"seed: (\d+)%", l).group(1)) for l in lines]
+        self.assertEqual(pcts, sorted(pcts))
+        self.assertGreaterEqual(len(lines), 8)
+        self.assertLessEqual(len(lines), 11)
+        self.assertTrue(lines[-1].startswith("seed: 100% (done)"), lines[-1])
 
     def test_seed_exits_0_with_a_summary_line(self):
         self.assertEqual(self.run_.returncode, 0, self.run_.stderr)
@@ -262,6 +285,9 @@ class SeededMarketplaceTest(unittest.TestCase):
         self.assertEqual(self.one(
             "SELECT COUNT(*) FROM users WHERE role <> 'client' AND rating_count <> 0"), 0)
 
+    def test_scratch_database_is_gone(self):
+        self.assertEqual(scratch_files(self.path), [])
+
     def test_integrity_foreign_keys_and_settings(self):
         self.assertEqual(self.rows("PRAGMA foreign_key_check"), [])
         self.assertEqual(self.rows("PRAGMA integrity_check"), [("ok",)])
@@ -308,6 +334,34 @@ class SeedCommandTest(unittest.TestCase):
         self.assertNotEqual(da["freelance_proposals"], dc["freelance_proposals"])
         self.assertEqual(da["categories"], dc["categories"])
 
+    def test_progress_on_a_terminal_is_one_updating_line(self):
+        s = self.fresh()
+        master, slave = pty.openpty()
+        out = b""
+        try:
+            p = subprocess.Popen([BIN, "seed", "--jobs", "3000"], env=s.env,
+                                 stdout=subprocess.PIPE, stderr=slave)
+            os.close(slave)
+            while True:  # read as it comes, so the terminal never fills
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:  # the last writer closed the terminal
+                    break
+                if not chunk:
+                    break
+                out += chunk
+            stdout = p.stdout.read()
+            p.stdout.close()
+            self.assertEqual(p.wait(600), 0, out)
+        finally:
+            os.close(master)
+        text = out.decode()
+        self.assertIn("\r", text)
+        self.assertEqual(text.count("\n"), 1, text)  # ends the line once
+        self.assertRegex(text.replace("\r\n", "\n").split("\r")[-1],
+                         r"^seed: 100% done +[\d.]+ s *\n$")
+        self.assertTrue(stdout.decode().startswith("seeded 3000 jobs"))
+
     def test_defaults_for_a_tiny_marketplace(self):
         s = self.fresh()
         p = seed(s, "--jobs", "30")
@@ -328,20 +382,82 @@ class SeedCommandTest(unittest.TestCase):
         self.assertEqual(counts, {"freelancer": 7, "client": 3, "admin": 1})
         self.assertLessEqual(most[0], 7)
 
+    def test_one_freelancer_marketplace_stays_consistent(self):
+        s = self.fresh()
+        p = seed(s, "--jobs", "400", "--freelancers", "1", "--clients", "1")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        con = sqlite3.connect(s.db_url[7:])
+        try:
+            self.assertEqual(con.execute("PRAGMA foreign_key_check").fetchall(), [])
+            self.assertEqual(con.execute(
+                "SELECT COUNT(*) FROM freelance_job_postings j WHERE"
+                " (SELECT COUNT(*) FROM freelance_contracts c"
+                "  WHERE c.job_posting_id = j.id)"
+                " <> (j.status IN ('in_progress', 'cancelled'))"
+                " AND j.status <> 'closed'").fetchone()[0], 0)
+            self.assertEqual(con.execute(
+                "SELECT MAX(proposal_count) FROM freelance_job_postings"
+                " WHERE status = 'open'").fetchone()[0] <= 1, True)
+        finally:
+            con.close()
+
     def test_non_empty_database_is_refused_and_left_alone(self):
         s = self.fresh()
         self.assertEqual(seed(s, "--jobs", "20").returncode, 0)
         before = dump(s.db_url[7:])
         p = seed(s, "--jobs", "20", "--seed", "9")
         self.assertEqual(p.returncode, 1)
-        self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+        self.assertEqual(len(p.errors), 1, p.stderr)
         self.assertIn("already", p.stderr)
         self.assertEqual(p.stdout, "")
         self.assertEqual(dump(s.db_url[7:]), before)
+        self.assertEqual(scratch_files(s.db_url[7:]), [])
+
+    def test_failed_load_leaves_the_database_as_it_was(self):
+        # A stray proposal (no user, no job) makes the final move of the
+        # proposals fail on its id, after everything else was written.
+        s = self.fresh()
+        self.assertEqual(s.cli("migrate").returncode, 0)
+        path = s.db_url[7:]
+        con = sqlite3.connect(path)
+        con.execute("INSERT INTO freelance_proposals (id, job_posting_id,"
+                    " freelancer_id, cover_letter, bid_amount_cents,"
+                    " estimated_duration_days, created_at, updated_at)"
+                    " VALUES (1, 999, 999, 'stray', 1, 1, 0, 0)")
+        con.commit()
+        con.close()
+        before = dump(path)
+        p = seed(s, "--jobs", "50")
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertEqual(len(p.errors), 1, p.stderr)
+        self.assertEqual(p.stdout, "")
+        self.assertEqual(dump(path), before)
+        self.assertEqual(scratch_files(path), [])
+        con = sqlite3.connect(path)
+        self.assertEqual(con.execute("PRAGMA journal_mode").fetchone()[0], "wal")
+        con.close()
+
+    def test_a_stored_full_text_setting_survives_the_load(self):
+        s = self.fresh()
+        self.assertEqual(s.cli("migrate").returncode, 0)
+        path = s.db_url[7:]
+        con = sqlite3.connect(path)
+        con.execute("INSERT INTO jobs_fts (jobs_fts, rank)"
+                    " VALUES ('hashsize', 2097152)")
+        con.commit()
+        con.close()
+        p = seed(s, "--jobs", "40")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        con = sqlite3.connect(path)
+        self.assertEqual(con.execute(
+            "SELECT v FROM jobs_fts_config WHERE k = 'hashsize'").fetchall(),
+            [(2097152,)])
+        con.close()
 
     def test_database_with_only_a_user_is_refused(self):
         s = self.fresh()
-        s.client()
+        s.cli("user", "add", "--role", "client", "--email", "only@example.test",
+              "--name", "Only")
         p = seed(s, "--jobs", "20")
         self.assertEqual(p.returncode, 1, p.stderr)
         con = sqlite3.connect(s.db_url[7:])
@@ -363,7 +479,7 @@ class SeedCommandTest(unittest.TestCase):
             p = seed(s, *args)
             self.assertEqual(p.returncode, 2, (args, p.stderr))
             lines = p.stderr.strip().splitlines()
-            self.assertEqual(len(lines), 1, (args, p.stderr))
+            self.assertEqual(len(lines), 1, (args, p.stderr))  # no progress
             self.assertTrue(lines[0].startswith("seed: "), lines[0])
             self.assertEqual(p.stdout, "")
         con = sqlite3.connect(s.db_url[7:])
@@ -398,6 +514,19 @@ class SeededServerTest(ApiTest):
         r = self.assertStatus(self.srv.get("/skills?q=react"), 200)
         self.assertIn("React", [i["name"] for i in r.items])
         self.assertGreater(r.items[0]["profiles"] + r.items[0]["open_jobs"], 0)
+
+    def test_demo_users_sign_in_with_the_demo_password(self):
+        for email, role in (("freelancer1@demo.freelance-hub.test", "freelancer"),
+                            ("client1@demo.freelance-hub.test", "client"),
+                            ("admin@demo.freelance-hub.test", "admin")):
+            r = self.srv.post("/auth/login", {"email": email, "password": "demo-password"})
+            self.assertStatus(r, 200)
+            self.assertEqual(r.data["user"]["role"], role)
+            me = self.srv.get("/auth/me", headers={"Authorization": "Bearer " + r.data["token"]})
+            self.assertStatus(me, 200)
+        r = self.srv.post("/auth/login", {"email": "client1@demo.freelance-hub.test",
+                                          "password": "not-the-password"})
+        self.assertStatus(r, 401)
 
     def assertBetween(self, v, lo, hi):
         self.assertTrue(lo <= v <= hi, "%r not in [%r, %r]" % (v, lo, hi))

@@ -82,22 +82,6 @@ static void utf8_validation(void **state)
     assert_int_equal(fh_utf8_len("caf\xc3\xa9"), 4);
 }
 
-static void utf8_scrub_keeps_good_text_and_marks_bad_bytes(void **state)
-{
-    char good[] = "caf\xc3\xa9 \xf0\x9f\x9a\x80";
-    char cut[] = "abc\xc3";
-    char bad[] = "\xff\xc0\xafx\xed\xa0\x80\xc3\xa9";
-
-    (void)state;
-    fh_utf8_scrub(good);
-    assert_string_equal(good, "caf\xc3\xa9 \xf0\x9f\x9a\x80");
-    fh_utf8_scrub(cut);
-    assert_string_equal(cut, "abc?");
-    fh_utf8_scrub(bad);
-    assert_string_equal(bad, "???x???\xc3\xa9");
-    assert_true(fh_utf8_valid(bad, strlen(bad)));
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -106,7 +90,6 @@ int main(void)
         cmocka_unit_test(bad_times_are_refused),
         cmocka_unit_test(integers_parse_whole_or_not_at_all),
         cmocka_unit_test(utf8_validation),
-        cmocka_unit_test(utf8_scrub_keeps_good_text_and_marks_bad_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
