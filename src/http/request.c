@@ -39,6 +39,38 @@ int http_header_count(http_req_t *req, const char *name)
     return c.n;
 }
 
+/* RFC 9110 tchar: what a header name is made of. */
+static bool is_tchar(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+           (c >= 'A' && c <= 'Z') || (c != 0 && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+static enum MHD_Result on_header_name(void *cls, enum MHD_ValueKind kind,
+                                      const char *key, const char *value)
+{
+    const char **bad = cls;
+    const unsigned char *p = (const unsigned char *)key;
+
+    (void)kind;
+    (void)value;
+    for (; *p && is_tchar(*p); p++)
+        ;
+    if (*p == '\0' && p != (const unsigned char *)key)
+        return MHD_YES;
+    *bad = key;
+    return MHD_NO;
+}
+
+const char *http_header_bad_name(http_req_t *req)
+{
+    const char *bad = NULL;
+
+    MHD_get_connection_values(req->conn, MHD_HEADER_KIND, on_header_name,
+                              &bad);
+    return bad;
+}
+
 const char *http_query(http_req_t *req, const char *name, size_t *len)
 {
     const char *v = NULL;

@@ -411,9 +411,19 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn,
         const char *cl = http_header(req, "Content-Length");
         const char *te = http_header(req, "Transfer-Encoding");
         const char *twice = repeated_header(req);
-        char msg[96];
+        const char *bad_name = http_header_bad_name(req);
+        char msg[128];
         int64_t declared;
-        if (twice) {
+        if (bad_name) {
+            /* "Content-Length : 2" is no Content-Length here, but may be
+             * one to a proxy in front: the body's bytes would be taken
+             * for the next request. */
+            snprintf(msg, sizeof(msg), "the header name \"%.40s\" is not a "
+                     "token (no blank before the colon)", bad_name);
+            http_reply_error(req, 400, "malformed_request", msg, NULL);
+            http_reply_header(req, "Connection", "close");
+            ok = send_reply(req);
+        } else if (twice) {
             snprintf(msg, sizeof(msg), "%s is given more than once", twice);
             http_reply_error(req, 400, "malformed_request", msg, twice);
             http_reply_header(req, "Connection", "close");
