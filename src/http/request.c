@@ -46,28 +46,35 @@ static bool is_tchar(unsigned char c)
            (c >= 'A' && c <= 'Z') || (c != 0 && strchr("!#$%&'*+-.^_`|~", c));
 }
 
-static enum MHD_Result on_header_name(void *cls, enum MHD_ValueKind kind,
-                                      const char *key, const char *value)
+static enum MHD_Result on_header_check(void *cls, enum MHD_ValueKind kind,
+                                       const char *key, size_t key_size,
+                                       const char *value, size_t value_size)
 {
     const char **bad = cls;
-    const unsigned char *p = (const unsigned char *)key;
+    size_t i;
 
     (void)kind;
-    (void)value;
-    for (; *p && is_tchar(*p); p++)
+    for (i = 0; i < key_size && is_tchar((unsigned char)key[i]); i++)
         ;
-    if (*p == '\0' && p != (const unsigned char *)key)
-        return MHD_YES;
+    if (i == key_size && key_size > 0) {
+        for (i = 0; i < value_size; i++) {
+            unsigned char c = (unsigned char)value[i];
+            if ((c < 0x20 && c != '\t') || c == 0x7f)
+                break;
+        }
+        if (i == value_size)
+            return MHD_YES;
+    }
     *bad = key;
     return MHD_NO;
 }
 
-const char *http_header_bad_name(http_req_t *req)
+const char *http_header_malformed(http_req_t *req)
 {
     const char *bad = NULL;
 
-    MHD_get_connection_values(req->conn, MHD_HEADER_KIND, on_header_name,
-                              &bad);
+    MHD_get_connection_values_n(req->conn, MHD_HEADER_KIND, on_header_check,
+                                &bad);
     return bad;
 }
 

@@ -67,9 +67,10 @@ const char *http_header(http_req_t *req, const char *name);
 /* How many times the request carries header name (any case). */
 int http_header_count(http_req_t *req, const char *name);
 
-/* The first header name of the request that is not an HTTP token (a blank
- * before the colon, a control or non-ASCII byte), or NULL. */
-const char *http_header_bad_name(http_req_t *req);
+/* The name of the first header of the request that is malformed, or NULL:
+ * its name is not an HTTP token (a blank before the colon, a control or
+ * non-ASCII byte), or its value holds a CR, NUL or other control byte. */
+const char *http_header_malformed(http_req_t *req);
 
 /* A query parameter, URL-decoded, or NULL when absent. *len gets its
  * length in bytes (a decoded %00 shows as len > strlen). */

@@ -53,9 +53,9 @@ static const char path_refused;
  * such a request is marked here and refused by on_access. Query strings
  * are decoded as usual: their helpers check what they get.
  *
- * LIMITATION: a raw NUL byte in the request line (which no HTTP client
- * sends; the encoded %00 is refused here) still cuts the path, since the
- * library hands the line over as a C string. */
+ * LIMITATION: a raw NUL byte in the request line or a header value
+ * (which no HTTP client sends; the encoded %00 is refused here) still cuts
+ * the path or the value, since the library hands them over as C strings. */
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
     size_t n = uri ? strcspn(uri, "?") : 0;
@@ -411,15 +411,15 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn,
         const char *cl = http_header(req, "Content-Length");
         const char *te = http_header(req, "Transfer-Encoding");
         const char *twice = repeated_header(req);
-        const char *bad_name = http_header_bad_name(req);
+        const char *bad = http_header_malformed(req);
         char msg[128];
         int64_t declared;
-        if (bad_name) {
-            /* "Content-Length : 2" is no Content-Length here, but may be
-             * one to a proxy in front: the body's bytes would be taken
-             * for the next request. */
-            snprintf(msg, sizeof(msg), "the header name \"%.40s\" is not a "
-                     "token (no blank before the colon)", bad_name);
+        if (bad) {
+            /* "Content-Length : 2" or "X: a\rContent-Length: 2" holds no
+             * Content-Length here, but may to a proxy in front: the body
+             * would be taken for the next request. */
+            snprintf(msg, sizeof(msg), "the header \"%.40s\" is malformed: "
+                     "a blank before the colon or a control byte", bad);
             http_reply_error(req, 400, "malformed_request", msg, NULL);
             http_reply_header(req, "Connection", "close");
             ok = send_reply(req);
