@@ -457,6 +457,7 @@ class ContractTest(ApiTest):
         "healthz": "fx_none", "readyz": "fx_none", "metrics": "fx_none",
         "openapiDocument": "fx_none", "docsPage": "fx_none",
         "docsRenderer": "fx_none", "docsRendererLicences": "fx_none",
+        "webPage": "fx_none",
     }
 
     def build(self, template, op, item, path_params):
