@@ -82,8 +82,14 @@ class JsonLogTest(ApiTest):
         req = [json.loads(l) for l in lines if '"msg":"request"' in l]
         self.assertTrue(req)
         for key in ("request_id", "method", "route", "status", "dur_ms", "bytes",
-                    "client", "user_id"):
+                    "cache", "client", "user_id"):
             self.assertIn(key, req[-1])
+        self.srv.get("/categories")
+        self.srv.get("/categories")
+        time.sleep(0.05)
+        cats = [json.loads(l) for l in self.srv.log().splitlines()
+                if '"msg":"request"' in l and '"route":"/categories"' in l]
+        self.assertEqual([c["cache"] for c in cats[-2:]], ["miss", "hit"])
 
     def test_slow_query_logs_template_never_values(self):
         self.srv.get("/skills?q=secretvalue123")
