@@ -10,6 +10,7 @@
 #include "common/util.h"
 #include "config.h"
 #include "obs/log.h"
+#include "obs/metrics.h"
 #include "store/rows.h"
 #include "store/users.h"
 
@@ -103,6 +104,7 @@ int store_login_check(db_t *db, const char *email, const char *password,
         return rc;
     bool ok = crypto_pwhash_str_verify(found ? hash : dummy_hash, password,
                                        strlen(password)) == 0;
+    metrics_password_check();
     return found && ok ? 0 : FH_EUNAUTHORIZED;
 }
 
