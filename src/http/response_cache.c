@@ -466,6 +466,15 @@ static void on_entry_sent(void *cls)
     cache_entry_release(cls);
 }
 
+const char *http_cache_result(const http_req_t *req)
+{
+    const struct http_cache *c = req->cache;
+
+    if (c == NULL || !cache_tier_enabled())
+        return "";
+    return c->hit ? "hit" : "miss";
+}
+
 struct MHD_Response *http_cache_response(http_req_t *req)
 {
     struct http_cache *c = req->cache;

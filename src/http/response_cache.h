@@ -27,6 +27,10 @@ void http_cache_after(http_req_t *req);
  * or NULL when req is answered from its own reply body. */
 struct MHD_Response *http_cache_response(http_req_t *req);
 
+/* "hit" or "miss" for a request the cache looked at, "" otherwise: for
+ * the access log. */
+const char *http_cache_result(const http_req_t *req);
+
 /* Frees what the request holds of the cache. */
 void http_cache_done(http_req_t *req);
 

@@ -45,6 +45,7 @@ typedef struct minute_slot {
 
 static minute_slot_t ring[RING_MINUTES];
 static atomic_uint_fast64_t slow_queries;
+static atomic_uint_fast64_t password_checks;
 static atomic_uint_fast64_t requests_total;
 
 static metrics_source_fn sources[8];
@@ -153,6 +154,11 @@ void metrics_request(size_t route, int status, double dur_ms)
             &slot->buckets[route * (NBOUNDS + 1) + bucket_of(dur_ms)], 1,
             memory_order_relaxed);
     }
+}
+
+void metrics_password_check(void)
+{
+    atomic_fetch_add_explicit(&password_checks, 1, memory_order_relaxed);
 }
 
 void metrics_slow_query(void)
@@ -399,6 +405,10 @@ char *metrics_render(size_t *len)
         put(&b, "fh_ratelimit_decisions_total{tier=\"%s\",decision=\"refused\"}"
                 " %llu\n", rl_tiers[t], (unsigned long long)refused);
     }
+    put(&b, "# HELP fh_auth_password_checks_total Password hash verifications.\n"
+            "# TYPE fh_auth_password_checks_total counter\n"
+            "fh_auth_password_checks_total %llu\n",
+        (unsigned long long)atomic_load(&password_checks));
     put(&b, "# HELP fh_process_resident_memory_bytes Resident set size.\n"
             "# TYPE fh_process_resident_memory_bytes gauge\n"
             "fh_process_resident_memory_bytes %ld\n", rss_bytes());

@@ -29,6 +29,10 @@ void metrics_db_query(double dur_ms);
 /* Counts one statement logged as slow. */
 void metrics_slow_query(void);
 
+/* Counts one password hash verification (every login attempt makes one,
+ * whether or not the email exists). */
+void metrics_password_check(void);
+
 /* Per-route figures over the last `minutes` minutes (1..60), as a JSON
  * array of {method, route, count, p50_ms, p95_ms, p99_ms} for routes with
  * traffic, busiest first. Percentiles are interpolated within the latency

@@ -74,14 +74,7 @@ int store_contract_view(db_t *db, int64_t id, json_t **out)
     if (rc < 0)
         return rc;
     db_bind_int64(st, 1, id);
-    rc = db_step(st);
-    if (rc == 1) {
-        obj = rows_object(st);
-        rc = obj ? 0 : FH_ENOMEM;
-    } else if (rc == 0) {
-        rc = FH_ENOTFOUND;
-    }
-    db_reset(st);
+    rc = rows_one(st, &obj);
     if (rc == 0)
         rc = store_reviews_by_contract(db, id, &reviews);
     if (rc == 0 && json_object_set_new(obj, "reviews", reviews) < 0)

@@ -47,15 +47,7 @@ int store_job_get(db_t *db, int64_t job_id, json_t **out)
         return rc;
     db_stmt_name(st, "job_get");
     db_bind_int64(st, 1, job_id);
-    rc = db_step(st);
-    if (rc == 1) {
-        *out = rows_object(st);
-        rc = *out ? 0 : FH_ENOMEM;
-    } else if (rc == 0) {
-        rc = FH_ENOTFOUND;
-    }
-    db_reset(st);
-    return rc;
+    return rows_one(st, out);
 }
 
 static const char *sql_job_owner =

@@ -23,22 +23,6 @@ static void set_why(const char **why, const char *message)
         *why = message;
 }
 
-/* Steps st once; *out gets the row as an object, FH_ENOTFOUND when there is
- * none. st is reset. */
-static int row_one(db_stmt_t *st, json_t **out)
-{
-    int rc = db_step(st);
-
-    if (rc == 1) {
-        *out = rows_object(st);
-        rc = *out ? 0 : FH_ENOMEM;
-    } else if (rc == 0) {
-        rc = FH_ENOTFOUND;
-    }
-    db_reset(st);
-    return rc;
-}
-
 /* Runs st to its end: FH_ECONFLICT unless it changed exactly one row. */
 static int run_one_change(db_t *db, db_stmt_t *st)
 {
@@ -60,7 +44,7 @@ static int proposal_get(db_t *db, int64_t id, json_t **out)
     if (rc < 0)
         return rc;
     db_bind_int64(st, 1, id);
-    return row_one(st, out);
+    return rows_one(st, out);
 }
 
 static const char *sql_profile_of_user =
@@ -151,7 +135,7 @@ static int proposal_insert(db_t *db, int64_t profile_id,
     db_bind_int64(st, 6, in->estimated_duration_days);
     db_bind_int64(st, 7, now);
     db_bind_int64(st, 8, now);
-    rc = row_one(st, out);
+    rc = rows_one(st, out);
     return rc == FH_ENOTFOUND ? FH_EDB : rc;
 }
 

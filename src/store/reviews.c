@@ -68,15 +68,8 @@ static int review_insert(db_t *db, int64_t contract_id, int64_t reviewer,
     db_bind_int64(st, 4, rating);
     db_bind_text(st, 5, comment ? comment : "");
     db_bind_int64(st, 6, fh_now());
-    rc = db_step(st);
-    if (rc == 1) {
-        *out = rows_object(st);
-        rc = *out ? 0 : FH_ENOMEM;
-    } else if (rc == 0) {
-        rc = FH_EDB;
-    }
-    db_reset(st);
-    return rc;
+    rc = rows_one(st, out);
+    return rc == FH_ENOTFOUND ? FH_EDB : rc;  /* RETURNING gives a row */
 }
 
 /* The average is recomputed from the new sum and count in the same

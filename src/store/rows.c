@@ -64,6 +64,20 @@ json_t *rows_object(db_stmt_t *st)
     return obj;
 }
 
+int rows_one(db_stmt_t *st, json_t **out)
+{
+    int rc = db_step(st);
+
+    if (rc == 1) {
+        *out = rows_object(st);
+        rc = *out ? 0 : FH_ENOMEM;
+    } else if (rc == 0) {
+        rc = FH_ENOTFOUND;
+    }
+    db_reset(st);
+    return rc;
+}
+
 int rows_array(db_stmt_t *st, json_t **out)
 {
     json_t *arr = json_array();

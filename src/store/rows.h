@@ -14,6 +14,10 @@
  * the value the engine returns. */
 json_t *rows_object(db_stmt_t *st);
 
+/* Steps st once: 0 and the row as a new object in *out, FH_ENOTFOUND when
+ * there is none, or a negative fh_err. st is reset. */
+int rows_one(db_stmt_t *st, json_t **out);
+
 /* Steps st to its end, appending each row as an object to a new array.
  * Returns 0 or a negative fh_err; *out gets the array. st is reset. */
 int rows_array(db_stmt_t *st, json_t **out);

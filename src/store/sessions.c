@@ -10,6 +10,7 @@
 #include "common/util.h"
 #include "config.h"
 #include "obs/log.h"
+#include "obs/metrics.h"
 #include "store/rows.h"
 #include "store/users.h"
 
@@ -103,6 +104,7 @@ int store_login_check(db_t *db, const char *email, const char *password,
         return rc;
     bool ok = crypto_pwhash_str_verify(found ? hash : dummy_hash, password,
                                        strlen(password)) == 0;
+    metrics_password_check();
     return found && ok ? 0 : FH_EUNAUTHORIZED;
 }
 
@@ -240,13 +242,5 @@ int store_account_get(db_t *db, int64_t user_id, json_t **out)
     if (rc < 0)
         return rc;
     db_bind_int64(st, 1, user_id);
-    rc = db_step(st);
-    if (rc == 1) {
-        *out = rows_object(st);
-        rc = *out ? 0 : FH_ENOMEM;
-    } else if (rc == 0) {
-        rc = FH_ENOTFOUND;
-    }
-    db_reset(st);
-    return rc;
+    return rows_one(st, out);
 }

@@ -93,13 +93,5 @@ int store_user_get(db_t *db, int64_t id, json_t **out)
     if (rc < 0)
         return rc;
     db_bind_int64(st, 1, id);
-    rc = db_step(st);
-    if (rc == 1) {
-        *out = rows_object(st);
-        rc = *out ? 0 : FH_ENOMEM;
-    } else if (rc == 0) {
-        rc = FH_ENOTFOUND;
-    }
-    db_reset(st);
-    return rc;
+    return rows_one(st, out);
 }

@@ -158,6 +158,19 @@ class Server:
     def log(self):
         return self.read_file("server.log")
 
+    def settle_log(self, timeout=10):
+        """Waits until the access lines of every request this object sent
+        are in the log: a marker request on the same kept-alive connection
+        is read only after the earlier ones completed (and were logged)."""
+        self._counter += 1
+        marker = "settle-%d-%d" % (os.getpid(), self._counter)
+        self.get("/categories", headers={"X-Request-Id": marker})
+        deadline = time.time() + timeout
+        while marker not in self.log():
+            if time.time() > deadline:
+                raise AssertionError("the log never showed " + marker)
+            time.sleep(0.01)
+
     def cli(self, *args, input=None, check=True):
         """Runs the binary with this server's settings; returns the
         CompletedProcess."""

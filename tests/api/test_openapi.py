@@ -25,8 +25,8 @@ def doc():
 
 
 def read_routes():
-    """{(table, method, path): (tier, flags)} from routes.c, where table is
-    "api" for http_routes and "root" for http_root_routes."""
+    """{(table, method, path): (tier, flags, cache)} from routes.c, where
+    table is "api" for http_routes and "root" for http_root_routes."""
     with open(ROUTES_C) as f:
         text = f.read()
     out = {}
@@ -35,7 +35,8 @@ def read_routes():
         assert body, "no %s table in routes.c" % name
         for m in re.finditer(r'\{"([A-Z]+)",\s*"([^"]+)",\s*\w+,\s*(\w+),\s*'
                              r'(\w+),\s*([^}]*)\}', body.group(1)):
-            out[(table, m.group(1), m.group(2))] = (m.group(3), m.group(5).strip())
+            out[(table, m.group(1), m.group(2))] = (m.group(3), m.group(5).strip(),
+                                                    m.group(4))
     return out
 
 
@@ -84,7 +85,7 @@ class DocumentTest(unittest.TestCase):
         routes that take a body, 429 on rate-limited ones, 400 and 404 on
         those with an id in the path, 304 on cached reads."""
         ops = documented_routes()
-        for key, (tier, flags) in read_routes().items():
+        for key, (tier, flags, cache) in read_routes().items():
             op = ops[key]
             have = set(op["responses"])
             need = {"400", "401", "413", "500", "503"}
@@ -94,12 +95,32 @@ class DocumentTest(unittest.TestCase):
                 need.add("429")
             if "{" in key[2]:
                 need.add("404")
+            if cache != "CACHE_NONE":
+                need.add("304")
             self.assertLessEqual(need, have, key)
             self.assertIsNotNone(demo_status(op), key)
 
+    def test_only_cached_reads_declare_the_response_cache_headers(self):
+        """ETag and X-Cache come from the response cache, so a cached read
+        declares them on its 200 and 304 and an API route the cache never
+        handles declares neither (the documentation files set their own
+        ETag)."""
+        d = doc()
+        ops = documented_routes()
+        for key, (tier, flags, cache) in read_routes().items():
+            for status, r in ops[key]["responses"].items():
+                if not (status.startswith("2") or status == "304"):
+                    continue
+                have = set(d.resolve(r).get("headers", {}))
+                if cache != "CACHE_NONE":
+                    self.assertLessEqual({"ETag", "X-Cache", "Cache-Control"}, have,
+                                         (key, status))
+                elif key[0] == "api":
+                    self.assertEqual(have & {"ETag", "X-Cache"}, set(), (key, status))
+
     def test_route_flags_match_the_request_bodies(self):
         ops = documented_routes()
-        for key, (tier, flags) in read_routes().items():
+        for key, (tier, flags, cache) in read_routes().items():
             op = ops[key]
             takes = flags in ("B", "BO")
             self.assertEqual("requestBody" in op, takes, key)
@@ -312,6 +333,30 @@ class ServedDocumentTest(ApiTest):
         self.assertLessEqual(set(blocked), {"https://cdn.redoc.ly/redoc/logo-mini.svg"})
 
 
+class PrivateRevalidationTest(ApiTest):
+    """The private cached reads answer their own ETag with the documented
+    304 (the harness checks its headers against the document)."""
+
+    def test_private_cached_reads_revalidate_to_a_documented_304(self):
+        k, job, _, c, f = self.srv.contract()
+        reads = [
+            ("/contracts/%d" % k["id"], c),
+            ("/contracts/freelancer/%d" % f.profile_id, f),
+            ("/proposals/freelancer/%d" % f.profile_id, f),
+            ("/jobs/%d/proposals" % job["id"], c),
+            ("/dashboard/client", c),
+            ("/dashboard/freelancer", f),
+        ]
+        for path, user in reads:
+            first = self.assertStatus(self.srv.get(path, user=user), 200)
+            etag = first.header("etag")
+            self.assertIsNotNone(etag, path)
+            again = self.srv.get(path, user=user, headers={"If-None-Match": etag})
+            self.assertEqual(again.status, 304, path)
+            self.assertEqual(again.header("cache-control"), "private, no-cache", path)
+            self.assertEqual(again.header("x-cache"), "HIT", path)
+
+
 class ContractTest(ApiTest):
     """Sends each operation's documented example to a server holding the
     demo data (`freelance-hub seed --jobs 200`): path and query parameters
@@ -407,11 +452,12 @@ class ContractTest(ApiTest):
         "contractGet": "fx_contract_party", "contractComplete": "fx_contract_party",
         "contractCancel": "fx_contract_party", "reviewCreate": "fx_completed_contract",
         "dashboardFreelancer": "fx_freelancer", "dashboardClient": "fx_client",
-        "analyticsMarketplace": "fx_none", "adminStats": "fx_admin",
-        "adminRateLimits": "fx_admin",
+        "analyticsMarketplace": "fx_none", "adminCache": "fx_admin",
+        "adminStats": "fx_admin", "adminRateLimits": "fx_admin",
         "healthz": "fx_none", "readyz": "fx_none", "metrics": "fx_none",
         "openapiDocument": "fx_none", "docsPage": "fx_none",
         "docsRenderer": "fx_none", "docsRendererLicences": "fx_none",
+        "webPage": "fx_none",
     }
 
     def build(self, template, op, item, path_params):

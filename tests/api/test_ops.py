@@ -30,7 +30,7 @@ class HealthTest(ApiTest):
     def test_health_is_not_logged_at_info(self):
         self.srv.request("GET", "/healthz", base=False)
         self.srv.get("/categories")
-        time.sleep(0.05)
+        self.srv.settle_log()
         lines = [l for l in self.srv.log().splitlines() if "msg=request " in l]
         self.assertTrue(any("route=/categories" in l for l in lines))
         self.assertFalse(any("route=/healthz" in l for l in lines))
@@ -72,7 +72,7 @@ class JsonLogTest(ApiTest):
 
     def test_every_line_is_a_json_object_with_fixed_fields(self):
         self.srv.get("/skills?q=secretvalue123")
-        time.sleep(0.05)
+        self.srv.settle_log()
         lines = self.srv.log().splitlines()
         self.assertGreater(len(lines), 2)
         for line in lines:
@@ -82,12 +82,18 @@ class JsonLogTest(ApiTest):
         req = [json.loads(l) for l in lines if '"msg":"request"' in l]
         self.assertTrue(req)
         for key in ("request_id", "method", "route", "status", "dur_ms", "bytes",
-                    "client", "user_id"):
+                    "cache", "client", "user_id"):
             self.assertIn(key, req[-1])
+        self.srv.get("/skills?page_size=7")
+        self.srv.get("/skills?page_size=7")
+        self.srv.settle_log()
+        cats = [json.loads(l) for l in self.srv.log().splitlines()
+                if '"msg":"request"' in l and '"route":"/skills"' in l]
+        self.assertEqual([c["cache"] for c in cats[-2:]], ["miss", "hit"])
 
     def test_slow_query_logs_template_never_values(self):
         self.srv.get("/skills?q=secretvalue123")
-        time.sleep(0.05)
+        self.srv.settle_log()
         log = self.srv.log()
         slow = [json.loads(l) for l in log.splitlines() if '"msg":"slow query"' in l]
         self.assertTrue(slow)
@@ -100,7 +106,7 @@ class JsonLogTest(ApiTest):
 class TextLogTest(ApiTest):
     def test_text_lines_are_key_value(self):
         self.srv.get("/categories", headers={"X-Request-Id": "trace-me-1"})
-        time.sleep(0.05)
+        self.srv.settle_log()
         line = [l for l in self.srv.log().splitlines() if "trace-me-1" in l][-1]
         fields = {}
         for part in line.split(" "):
@@ -116,7 +122,7 @@ class LogRotationTest(ApiTest):
     def test_sighup_reopens_the_log_file(self):
         import signal
         self.srv.get("/categories", headers={"X-Request-Id": "before-rotation"})
-        time.sleep(0.05)
+        self.srv.settle_log()
         rotated = self.srv.log_path + ".1"
         os.rename(self.srv.log_path, rotated)
         self.srv.proc.send_signal(signal.SIGHUP)
@@ -124,7 +130,7 @@ class LogRotationTest(ApiTest):
         while not os.path.exists(self.srv.log_path) and time.time() < deadline:
             time.sleep(0.02)
         self.srv.get("/categories", headers={"X-Request-Id": "after-rotation"})
-        time.sleep(0.05)
+        self.srv.settle_log()
         with open(rotated) as f:
             old = f.read()
         self.assertIn("before-rotation", old)
