@@ -1,8 +1,6 @@
 """Proposals: creating one on an open job, withdrawing, rejecting and
 accepting it, who may do each, the freelancer's list, and the races on
 accept (FIELD-CASES B07, B09, B14)."""
-import http.client
-import json
 import threading
 
 from harness import ApiTest, main
@@ -11,19 +9,8 @@ from harness import ApiTest, main
 def request_on_new_connection(srv, method, path, body=None, user=None):
     """One request on a connection of its own, so that concurrent calls from
     several threads really are concurrent. Returns (status, json)."""
-    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=60)
-    try:
-        hdrs = dict(user.headers()) if user else {}
-        raw = None
-        if body is not None:
-            raw = json.dumps(body).encode()
-            hdrs["Content-Type"] = "application/json"
-        conn.request(method, "/api/v1/freelance" + path, body=raw, headers=hdrs)
-        r = conn.getresponse()
-        data = r.read()
-        return r.status, json.loads(data) if data else None
-    finally:
-        conn.close()
+    r = srv.fresh_request(method, path, body, user)
+    return r.status, r.json
 
 
 def at_once(srv, calls):

@@ -1,8 +1,6 @@
 """Reviews: a party of a completed contract rates the other once, and the
 reviewee's rating aggregates follow in the same transaction (FIELD-CASES
 B16)."""
-import http.client
-import json
 import sqlite3
 import threading
 
@@ -10,16 +8,9 @@ from harness import ApiTest, main
 
 
 def post_on_new_connection(srv, path, body, user):
-    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=60)
-    try:
-        conn.request("POST", "/api/v1/freelance" + path, body=json.dumps(body),
-                     headers={"Content-Type": "application/json",
-                              "Authorization": "Bearer " + user.token})
-        r = conn.getresponse()
-        data = r.read()
-        return r.status, json.loads(data) if data else None
-    finally:
-        conn.close()
+    """A POST on a connection of its own, for concurrent reviews."""
+    r = srv.fresh_request("POST", path, body, user)
+    return r.status, r.json
 
 
 class ReviewTestBase(ApiTest):
