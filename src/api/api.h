@@ -24,6 +24,12 @@ int api_page(http_req_t *req, page_t *out);
  * 403 and returns a negative fh_err otherwise. */
 int api_require_caller(http_req_t *req, enum user_role role);
 
+/* Requires the caller to own freelancer profile profile_id, or to be an
+ * admin. Replies 404 (no such profile) or 403 with forbidden_msg and
+ * returns a negative fh_err otherwise. */
+int api_require_profile_owner(http_req_t *req, db_t *db, int64_t profile_id,
+                              const char *forbidden_msg);
+
 /* Replies the error for a failed store call: rc with message and field when
  * given. A convenience over http_reply_fh. */
 void api_fail(http_req_t *req, int rc, const char *message, const char *field);

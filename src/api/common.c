@@ -7,6 +7,7 @@
 
 #include "common/err.h"
 #include "common/util.h"
+#include "store/proposals.h"
 
 const char *const api_experience_levels[] = {"entry", "intermediate",
                                              "expert", NULL};
@@ -52,6 +53,24 @@ int api_require_caller(http_req_t *req, enum user_role role)
     if (role != ROLE_NONE && req->role != role) {
         snprintf(msg, sizeof(msg), "only %s may do this", need[role]);
         http_reply_error(req, 403, "forbidden", msg, NULL);
+        return FH_EFORBIDDEN;
+    }
+    return 0;
+}
+
+int api_require_profile_owner(http_req_t *req, db_t *db, int64_t profile_id,
+                              const char *forbidden_msg)
+{
+    int64_t owner;
+    int rc = store_proposals_profile_user(db, profile_id, &owner);
+
+    if (rc < 0) {
+        api_fail(req, rc, rc == FH_ENOTFOUND ? "no freelancer has this id"
+                                             : NULL, NULL);
+        return rc;
+    }
+    if (owner != req->user_id && req->role != ROLE_ADMIN) {
+        api_fail(req, FH_EFORBIDDEN, forbidden_msg, NULL);
         return FH_EFORBIDDEN;
     }
     return 0;

@@ -179,7 +179,7 @@ void api_proposals_by_freelancer(http_req_t *req)
 {
     static const char *const params[] = {"status", "page", "page_size", NULL};
     const char *status;
-    int64_t owner, total;
+    int64_t total;
     json_t *items;
     page_t page;
     db_t *db;
@@ -191,17 +191,9 @@ void api_proposals_by_freelancer(http_req_t *req)
                         &status) < 0 ||
         api_db(req, &db) < 0)
         return;
-    rc = store_proposals_profile_user(db, req->ids[0], &owner);
-    if (rc < 0) {
-        api_fail(req, rc, rc == FH_ENOTFOUND ? "no freelancer has this id"
-                                             : NULL, NULL);
+    if (api_require_profile_owner(req, db, req->ids[0],
+                                  "only this freelancer may list its proposals") < 0)
         return;
-    }
-    if (owner != req->user_id && req->role != ROLE_ADMIN) {
-        api_fail(req, FH_EFORBIDDEN,
-                 "only this freelancer may list its proposals", NULL);
-        return;
-    }
 
     rc = store_proposals_by_freelancer(db, req->ids[0], status, page.page_size,
                                        page.offset, &items, &total);
