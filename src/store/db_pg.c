@@ -782,9 +782,12 @@ static int pg_query_plan(db_t *db, const char *sql, json_t *lines)
     return rc;
 }
 
+/* Usage counts since the statistics were last reset, in the one text
+ * column that SQLite's sqlite_stat1 figures also fill. */
 static const char *sql_index_stats =
     "SELECT relname AS table_name, indexrelname AS index_name,"
-    " idx_scan, idx_tup_read, idx_tup_fetch"
+    " 'idx_scan=' || idx_scan || ' idx_tup_read=' || idx_tup_read"
+    " || ' idx_tup_fetch=' || idx_tup_fetch AS stat"
     " FROM pg_stat_user_indexes ORDER BY relname, indexrelname";
 
 static int pg_index_stats(db_t *db, json_t **out)
