@@ -36,6 +36,10 @@ class QueryPlanTest(ApiTest):
         for p in self.plans:
             for step in p["plan"]:
                 if ENGINE == "postgres":
+                    # The statement's own rows; a per-row subplan (a job's
+                    # few skills in order) may sort.
+                    if "SubPlan" in step:
+                        break
                     self.assertNotRegex(step, r"(^|->)\s*Sort\b", p)
                 else:
                     self.assertNotIn("TEMP B-TREE", step, p)
