@@ -294,7 +294,7 @@ def plots(res, outdir, stamp):
         if series:
             panels.append((ENDPOINT_NAMES[ep], series))
     lat_png = f"{stamp}-latency.png"
-    script = [f"set terminal pngcairo size 1500,900 font 'DejaVu Sans,10'",
+    script = [f"set terminal pngcairo noenhanced size 1500,900 font 'DejaVu Sans,10'",
               f"set output '{os.path.join(outdir, lat_png)}'",
               "set multiplot layout 2,3 title 'Latency percentiles, "
               f"{top} connections, {res['main_size']} jobs (ms, log scale)'",
@@ -324,7 +324,7 @@ def plots(res, outdir, stamp):
                     fh.write(f"{x} {y} {z}\n")
             series.append((f, ENDPOINT_NAMES[ep]))
     scale_png = f"{stamp}-scale.png"
-    script = [f"set terminal pngcairo size 1300,520 font 'DejaVu Sans,10'",
+    script = [f"set terminal pngcairo noenhanced size 1300,520 font 'DejaVu Sans,10'",
               f"set output '{os.path.join(outdir, scale_png)}'",
               "set multiplot layout 1,2 title 'Cache off, against data "
               "size (jobs); 10 connections (analytics 2)'",
