@@ -118,29 +118,39 @@ def descendants(pid):
     return out
 
 
+RSS_FIELDS = {"VmRSS:": "total", "RssAnon:": "anon", "RssFile:": "file"}
+
+
 def rss_kb(pid):
-    total = 0
+    """Resident memory of a process tree in KB: total, anon (heap, stacks,
+    SQLite's own page cache) and file (mapped files: the database pages
+    SQLite reads through mmap, which are the OS page cache)."""
+    out = {"total": 0, "anon": 0, "file": 0}
     for p in descendants(pid):
         try:
             with open(f"/proc/{p}/status") as f:
                 for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
+                    key = RSS_FIELDS.get(line.split(" ", 1)[0].split("\t")[0])
+                    if key:
+                        out[key] += int(line.split()[1])
         except OSError:
             pass
-    return total
+    return out
 
 
 class RssWatch(threading.Thread):
-    """Samples the RSS of a process tree every 200 ms; keeps the peak."""
+    """Samples the RSS of a process tree every 200 ms; keeps the peaks."""
 
     def __init__(self, pid):
         super().__init__(daemon=True)
-        self.pid, self.peak, self.halt = pid, 0, threading.Event()
+        self.pid, self.halt = pid, threading.Event()
+        self.peak = {"total": 0, "anon": 0, "file": 0}
 
     def run(self):
         while not self.halt.is_set():
-            self.peak = max(self.peak, rss_kb(self.pid))
+            now = rss_kb(self.pid)
+            for k, v in now.items():
+                self.peak[k] = max(self.peak[k], v)
             self.halt.wait(0.2)
 
     def finish(self):
@@ -383,7 +393,8 @@ http {{
             "latency_ms": {k: round(v, 3) for k, v in lat.items()},
             "errors": sum(errs.values()), "errors_by_kind": errs,
             "pairs_exhausted": rep["pairs_exhausted"],
-            "rss_peak_kb": rss, "loadavg_before": [round(x, 2) for x in load],
+            "rss_peak_kb": rss["total"], "rss_anon_peak_kb": rss["anon"],
+            "rss_file_peak_kb": rss["file"], "loadavg_before": [round(x, 2) for x in load],
         }
         self.runs.append(run)
         log(f"{group:8} {target.kind:11} {endpoint:9} {size:>4} c{conns:<3}"
