@@ -546,6 +546,7 @@ http {{
         os.makedirs(DATA, exist_ok=True)
         started = time.time()
         uptime_before = sh(["uptime"])
+        versions = self.versions()  # the sources the binary was built from
         log(f"{'quick' if self.args.quick else 'full'} run; machine: "
             f"{uptime_before}")
         self.errors_logged = 0
@@ -557,7 +558,7 @@ http {{
         result = {
             "stamp": self.stamp, "mode": "quick" if self.args.quick
             else "full",
-            "machine": self.machine(), "versions": self.versions(),
+            "machine": self.machine(), "versions": versions,
             "uptime_before": uptime_before, "uptime_after": sh(["uptime"]),
             "wall_s": round(time.time() - started, 1),
             "duration_s": self.duration, "warmup_s": self.warmup,
