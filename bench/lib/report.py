@@ -340,6 +340,7 @@ def plots(res, outdir, stamp):
               "size (jobs); 10 connections (analytics 2)'",
               "set logscale xy", "set grid", "set key bottom left font ',8'",
               "set xrange [5000:2000000]",
+              "set xtics ('10k' 10000, '100k' 100000, '1M' 1000000)",
               "set title 'throughput (req/s)'",
               "plot " + ", ".join(f"'{f}' using 1:2 with linespoints lw 2 "
                                   f"title '{t}'" for f, t in series),
