@@ -588,6 +588,7 @@ def main():
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_term)  # even when started with it ignored
     try:
         bench.run()
     except KeyboardInterrupt:
