@@ -199,6 +199,7 @@ class Bench:
         self.main_size = "10k" if quick else "100k"
         self.scale_sizes = ("10k",) if quick else ("10k", "100k", "1m")
         self.pairs = 60_000 if quick else 400_000
+        self.settle_cap = 5 if quick else 10
 
     # ---- data ----
 
@@ -322,11 +323,12 @@ http {{
                 os.remove(path)
         return errors
 
-    def settle(self, target, cap=10):
+    def settle(self, target, cap=None):
         """Waits until target answers its probe at once five times in a row:
         requests that wrk left behind (slow endpoints queue far more than
         the run's length) must not land in the next run. A server still
         busy after cap seconds is restarted."""
+        cap = cap or self.settle_cap
         end, fast = time.time() + cap, 0
         while time.time() < end:
             t0 = time.time()
