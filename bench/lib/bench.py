@@ -372,6 +372,11 @@ http {{
         self.pairbase += rep["pairs_used"]
         return rep
 
+    # LIMITATION: wrk reports only the requests that finished within the
+    # run; those still in flight when it stops are neither latencies nor
+    # errors. An endpoint slower than the run (uncached analytics from
+    # 100,000 jobs) shows 0 req/s and no percentiles rather than its real
+    # latency; a longer --duration shows it.
     def measure(self, target, endpoint, conns, size, datadir, group,
                 duration=None, path=None):
         duration = duration or self.duration
