@@ -89,14 +89,26 @@ class Procs:
         return p
 
     def stop(self, p, sig=signal.SIGTERM, wait=20):
+        """Stops p and whatever it spawned: each process was started as the
+        leader of its own session, so its group id is its PID, and workers
+        (uvicorn's, nginx's) that outlive a killed master still belong to
+        that group."""
         if p.poll() is None:
-            p.send_signal(sig)
+            self._signal_group(p, sig)
             try:
                 p.wait(wait)
             except subprocess.TimeoutExpired:
-                p.kill()
+                self._signal_group(p, signal.SIGKILL)
                 p.wait()
+        self._signal_group(p, signal.SIGKILL)
         self.live = [(n, q) for n, q in self.live if q is not p]
+
+    @staticmethod
+    def _signal_group(p, sig):
+        try:
+            os.killpg(p.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
 
     def stop_all(self):
         for _, p in reversed(list(self.live)):
