@@ -21,13 +21,15 @@ static const char *sql_jobs_by_category =
     "  COALESCE(c.name, 'Uncategorised') AS name,"
     "  a.open, a.in_progress, a.closed, a.cancelled, a.total"
     " FROM (SELECT category_key AS k,"
-    "   SUM(CASE WHEN status = 'open' THEN jobs ELSE 0 END) AS open,"
-    "   SUM(CASE WHEN status = 'in_progress' THEN jobs ELSE 0 END)"
-    "    AS in_progress,"
-    "   SUM(CASE WHEN status = 'closed' THEN jobs ELSE 0 END) AS closed,"
-    "   SUM(CASE WHEN status = 'cancelled' THEN jobs ELSE 0 END)"
-    "    AS cancelled,"
-    "   SUM(jobs) AS total"
+    "   CAST(SUM(CASE WHEN status = 'open' THEN jobs ELSE 0 END)"
+    "    AS BIGINT) AS open,"
+    "   CAST(SUM(CASE WHEN status = 'in_progress' THEN jobs ELSE 0 END)"
+    "    AS BIGINT) AS in_progress,"
+    "   CAST(SUM(CASE WHEN status = 'closed' THEN jobs ELSE 0 END)"
+    "    AS BIGINT) AS closed,"
+    "   CAST(SUM(CASE WHEN status = 'cancelled' THEN jobs ELSE 0 END)"
+    "    AS BIGINT) AS cancelled,"
+    "   CAST(SUM(jobs) AS BIGINT) AS total"
     "  FROM analytics_jobs GROUP BY category_key) a"
     " LEFT JOIN categories c ON c.id = NULLIF(a.k, 0)"
     " WHERE a.total > 0"
@@ -71,23 +73,27 @@ static const char *sql_budgets_walk =
     " WHERE category_key = ?1 AND jobs > 0 ORDER BY value";
 
 /* One row even when there are no proposals; the rate is null when no
- * proposal has been decided. */
-static const char *sql_proposals =
-    "WITH t AS ("
-    "  SELECT COALESCE(SUM(proposals), 0) AS total,"
-    "   COALESCE(SUM(CASE WHEN status = 'accepted' THEN proposals END), 0)"
-    "    AS accepted,"
-    "   COALESCE(SUM(CASE WHEN status = 'rejected' THEN proposals END), 0)"
-    "    AS rejected,"
-    "   COALESCE(SUM(CASE WHEN status = 'withdrawn' THEN proposals END), 0)"
-    "    AS withdrawn,"
-    "   COALESCE(SUM(CASE WHEN status = 'pending' THEN proposals END), 0)"
-    "    AS pending"
-    "  FROM analytics_proposals)"
-    " SELECT total, accepted, rejected, withdrawn, pending,"
-    "  ROUND(CAST(accepted AS REAL) / NULLIF(accepted + rejected, 0), 4)"
-    "   AS acceptance_rate"
-    " FROM t";
+ * proposal has been decided. PostgreSQL rounds only NUMERIC to decimals;
+ * its SUM of BIGINT is NUMERIC, cast back. */
+#define PROPOSALS_SQL(NUM)                                                  \
+    "WITH t AS ("                                                           \
+    "  SELECT CAST(COALESCE(SUM(proposals), 0) AS BIGINT) AS total,"        \
+    "   CAST(COALESCE(SUM(CASE WHEN status = 'accepted' THEN proposals"     \
+    "    END), 0) AS BIGINT) AS accepted,"                                  \
+    "   CAST(COALESCE(SUM(CASE WHEN status = 'rejected' THEN proposals"     \
+    "    END), 0) AS BIGINT) AS rejected,"                                  \
+    "   CAST(COALESCE(SUM(CASE WHEN status = 'withdrawn' THEN proposals"    \
+    "    END), 0) AS BIGINT) AS withdrawn,"                                 \
+    "   CAST(COALESCE(SUM(CASE WHEN status = 'pending' THEN proposals"      \
+    "    END), 0) AS BIGINT) AS pending"                                    \
+    "  FROM analytics_proposals)"                                           \
+    " SELECT total, accepted, rejected, withdrawn, pending,"                \
+    "  ROUND(CAST(accepted AS " NUM ") / NULLIF(accepted + rejected, 0), 4)"\
+    "   AS acceptance_rate"                                                 \
+    " FROM t"
+
+static const char *sql_proposals = PROPOSALS_SQL("REAL");
+static const char *sql_proposals_pg = PROPOSALS_SQL("NUMERIC");
 
 /* Ties on the count are broken by name, then id; the index on the count
  * hands the rows over biggest first, so only the tied tail is sorted. */
@@ -115,17 +121,19 @@ static const char *sql_jobs_per_week =
 
 static const char *sql_totals =
     "SELECT"
-    " (SELECT COALESCE(SUM(jobs), 0) FROM analytics_jobs) AS jobs,"
-    " (SELECT COALESCE(SUM(jobs), 0) FROM analytics_jobs"
+    " (SELECT CAST(COALESCE(SUM(jobs), 0) AS BIGINT) FROM analytics_jobs)"
+    "  AS jobs,"
+    " (SELECT CAST(COALESCE(SUM(jobs), 0) AS BIGINT) FROM analytics_jobs"
     "  WHERE status = 'open') AS open_jobs,"
-    " (SELECT COALESCE(SUM(users), 0) FROM analytics_users"
+    " (SELECT CAST(COALESCE(SUM(users), 0) AS BIGINT) FROM analytics_users"
     "  WHERE role = 'freelancer') AS freelancers,"
-    " (SELECT COALESCE(SUM(users), 0) FROM analytics_users"
+    " (SELECT CAST(COALESCE(SUM(users), 0) AS BIGINT) FROM analytics_users"
     "  WHERE role = 'client') AS clients,"
-    " (SELECT COALESCE(SUM(contracts), 0) FROM analytics_contracts)"
-    "  AS contracts,"
-    " (SELECT COALESCE(SUM(contracts), 0) FROM analytics_contracts"
-    "  WHERE status = 'completed') AS completed_contracts";
+    " (SELECT CAST(COALESCE(SUM(contracts), 0) AS BIGINT)"
+    "  FROM analytics_contracts) AS contracts,"
+    " (SELECT CAST(COALESCE(SUM(contracts), 0) AS BIGINT)"
+    "  FROM analytics_contracts WHERE status = 'completed')"
+    "  AS completed_contracts";
 
 /* The back-fill of migration 0003, after emptying every counter. */
 static const char *sql_rebuild =
@@ -354,7 +362,8 @@ static int analytics_fill(db_t *db, int64_t now, json_t *obj)
         rc = money_set(db, sql_budgets_by_category, sql_budgets_walk, obj,
                        "budgets_by_category", "jobs", "median_budget_cents");
     if (rc == 0)
-        rc = row_set(db, sql_proposals, obj, "proposals");
+        rc = row_set(db, db_pick(db, sql_proposals, sql_proposals_pg), obj,
+                     "proposals");
     if (rc == 0)
         rc = rows_set(db, sql_top_skills_demand, 1, &top, obj,
                       "top_skills_demand");

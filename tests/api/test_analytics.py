@@ -5,7 +5,6 @@ import calendar
 import datetime
 import decimal
 import math
-import sqlite3
 from fractions import Fraction
 
 from harness import ApiTest, Server, main
@@ -62,7 +61,7 @@ def db_run(srv, sql, args=()):
     """Runs one statement on the test server's SQLite file, for what the API
     cannot do: adding categories (reference data) and moving posting times
     into past weeks."""
-    con = sqlite3.connect(srv.db_url[len("sqlite:"):], timeout=10)
+    con = srv.connect()
     try:
         with con:
             return con.execute(sql, args).lastrowid
@@ -81,11 +80,11 @@ def category_order(row_count, name, category_id):
     return (-row_count, name, category_id is not None, category_id or 0)
 
 
-def recompute(path, now):
+def recompute(srv, now):
     """The whole analytics answer but generated_at, recomputed here from
-    the marketplace's own tables in the SQLite file at path: the oracle for
-    the counters the server reads (no analytics_ table is read here)."""
-    con = sqlite3.connect(path, timeout=10)
+    the marketplace's own tables in srv's database: the oracle for the
+    counters the server reads (no analytics_ table is read here)."""
+    con = srv.connect()
     try:
         q = lambda sql: con.execute(sql).fetchall()
         jobs = q("SELECT id, category_id, budget_type, budget_max_cents,"
@@ -180,7 +179,7 @@ class RecomputeMixin:
         r = self.assertStatus(self.srv.get("/analytics/marketplace"), 200)
         got = dict(r.data)
         now = epoch(got.pop("generated_at"))
-        expect = recompute(self.srv.db_url[len("sqlite:"):], now)
+        expect = recompute(self.srv, now)
         for key in expect:
             self.assertEqual(got.get(key), expect[key],
                              "%s after %s" % (key, what))
@@ -682,12 +681,14 @@ class AnalyticsDirectWritesTest(RecomputeMixin, ApiTest):
     server_env = {"CACHE_ENABLED": "false"}
 
     def sql(self, *statements, foreign_keys=True):
-        """Runs statements in one transaction, with the foreign-key actions
-        (cascades) the server's connections have, unless told not to."""
-        con = sqlite3.connect(self.srv.db_url[len("sqlite:"):], timeout=10)
+        """Runs statements in one transaction (one each on PostgreSQL),
+        with the foreign-key actions (cascades) the server's connections
+        have, unless told not to (SQLite only)."""
+        con = self.srv.connect()
         try:
-            con.execute("PRAGMA foreign_keys=%s"
-                        % ("ON" if foreign_keys else "OFF"))
+            if self.srv.engine == "sqlite":
+                con.execute("PRAGMA foreign_keys=%s"
+                            % ("ON" if foreign_keys else "OFF"))
             with con:
                 for st in statements:
                     if isinstance(st, str):
@@ -747,6 +748,8 @@ class AnalyticsDirectWritesTest(RecomputeMixin, ApiTest):
                   " (SELECT skill_id FROM job_skills WHERE job_id = ?)",
                   (job["id"], job["id"])))
         self.assertCurrent("every skill added to an open job")
+        if self.srv.engine != "sqlite":
+            return  # the foreign key cannot be turned off
         self.sql(("UPDATE job_skills SET job_id = -job_id WHERE job_id = ?",
                   (job["id"],)), foreign_keys=False)
         self.assertCurrent("skills moved off their job")
@@ -760,29 +763,38 @@ class AnalyticsMigrationTest(RecomputeMixin, ApiTest):
     def setUpClass(cls):
         cls.srv = Server(env={"CACHE_ENABLED": "false"})
         try:
-            cls.srv.cli("seed", "--jobs", "1500", "--seed", "5")
-            cls.undo_migration(cls.srv.db_url[len("sqlite:"):])
+            cls.srv.seed("--jobs", "1500", "--seed", "5")
+            cls.undo_migration(cls.srv)
             cls.srv.start()  # migrates again
         except BaseException:
             cls.srv.cleanup()
             raise
 
-    @staticmethod
-    def undo_migration(path):
+    # What migration 0003 made, by engine.
+    OBJECTS = {
+        "sqlite": "SELECT type, name FROM sqlite_master"
+                  " WHERE name LIKE 'analytics%' AND type IN"
+                  " ('table', 'trigger')",
+        "postgres": "SELECT 'table', tablename FROM pg_tables"
+                    " WHERE tablename LIKE 'analytics%' UNION ALL"
+                    " SELECT 'function', proname FROM pg_proc"
+                    " WHERE proname LIKE 'analytics%'"}
+
+    @classmethod
+    def undo_migration(cls, srv):
         """Drops what 0003 made, so that the database is as a seed made
         before it left it."""
-        con = sqlite3.connect(path)
+        con = srv.connect()
+        query = cls.OBJECTS[srv.engine]
         try:
             with con:
-                objects = con.execute(
-                    "SELECT type, name FROM sqlite_master"
-                    " WHERE name LIKE 'analytics%' AND type IN"
-                    " ('table', 'trigger')").fetchall()
+                objects = con.execute(query).fetchall()
                 for kind, name in objects:
-                    con.execute("DROP %s %s" % (kind.upper(), name))
+                    con.execute("DROP %s %s%s" % (
+                        kind.upper(), name,
+                        " CASCADE" if srv.engine == "postgres" else ""))
                 con.execute("DELETE FROM schema_migrations WHERE version = 3")
-            left = con.execute("SELECT name FROM sqlite_master"
-                               " WHERE name LIKE 'analytics%'").fetchall()
+            left = con.execute(query).fetchall()
             if left or len(objects) < 10:
                 raise AssertionError("undo left %r of %r" % (left, objects))
         finally:
@@ -809,12 +821,12 @@ class AnalyticsSeededTest(ApiTest):
     def setUpClass(cls):
         cls.srv = Server(env={"CACHE_ENABLED": "false"})
         try:
-            cls.srv.cli("seed", "--jobs", "3000", "--seed", "11")
+            cls.srv.seed("--jobs", "3000", "--seed", "11")
             cls.srv.start()
         except BaseException:
             cls.srv.cleanup()
             raise
-        con = sqlite3.connect(cls.srv.db_url[len("sqlite:"):])
+        con = cls.srv.connect()
         try:
             q = lambda sql: con.execute(sql).fetchall()
             cls.jobs = q("SELECT id, category_id, budget_type,"
