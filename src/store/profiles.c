@@ -8,6 +8,7 @@
 #include "common/err.h"
 #include "common/util.h"
 #include "store/catalog.h"
+#include "store/dialect.h"
 #include "store/rows.h"
 
 /* ---- small helpers ---- */
@@ -240,14 +241,14 @@ rollback:
 /* Each field is a pair: whether it is given, then its value. */
 static const char *sql_profile_update =
     "UPDATE freelance_profiles SET"
-    " title = CASE WHEN ? THEN ? ELSE title END,"
-    " bio = CASE WHEN ? THEN ? ELSE bio END,"
-    " hourly_rate_cents = CASE WHEN ? THEN ? ELSE hourly_rate_cents END,"
-    " currency = CASE WHEN ? THEN ? ELSE currency END,"
-    " availability = CASE WHEN ? THEN ? ELSE availability END,"
-    " experience_level = CASE WHEN ? THEN ? ELSE experience_level END,"
-    " category_id = CASE WHEN ? THEN ? ELSE category_id END,"
-    " country = CASE WHEN ? THEN ? ELSE country END,"
+    " title = CASE WHEN ? <> 0 THEN ? ELSE title END,"
+    " bio = CASE WHEN ? <> 0 THEN ? ELSE bio END,"
+    " hourly_rate_cents = CASE WHEN ? <> 0 THEN ? ELSE hourly_rate_cents END,"
+    " currency = CASE WHEN ? <> 0 THEN ? ELSE currency END,"
+    " availability = CASE WHEN ? <> 0 THEN ? ELSE availability END,"
+    " experience_level = CASE WHEN ? <> 0 THEN ? ELSE experience_level END,"
+    " category_id = CASE WHEN ? <> 0 THEN ? ELSE category_id END,"
+    " country = CASE WHEN ? <> 0 THEN ? ELSE country END,"
     " updated_at = ?"
     " WHERE id = ?";
 
@@ -757,16 +758,26 @@ static int search_bind(db_stmt_t *st, const profile_search_t *q)
     return idx;
 }
 
-static const char *sql_freelancer_card =
-    "SELECT p.id, p.user_id, u.name, p.title, p.hourly_rate_cents,"
-    " p.currency, p.rating_avg, p.rating_count, p.completed_jobs,"
-    " p.availability, p.country,"
-    " (SELECT json_group_array(name) FROM"
-    "   (SELECT s.name FROM profile_skills ps"
-    "    JOIN skills s ON s.id = ps.skill_id"
+#define FREELANCER_CARD(SKILLS)                                             \
+    "SELECT p.id, p.user_id, u.name, p.title, p.hourly_rate_cents,"         \
+    " p.currency, p.rating_avg, p.rating_count, p.completed_jobs,"          \
+    " p.availability, p.country, COALESCE(" SKILLS ", '[]')"                \
+    " FROM freelance_profiles p JOIN users u ON u.id = p.user_id"           \
+    " WHERE p.id = ?"
+/* The profile's skill names in the order of their ids; on PostgreSQL each
+ * looked up by its key (see PG_JOB_SKILLS in jobs.c). */
+#define SQ_CARD_SKILLS                                                      \
+    "(SELECT json_group_array(name) FROM"                                   \
+    "   (SELECT s.name FROM profile_skills ps"                              \
+    "    JOIN skills s ON s.id = ps.skill_id"                               \
     "    WHERE ps.profile_id = p.id ORDER BY ps.skill_id))"
-    " FROM freelance_profiles p JOIN users u ON u.id = p.user_id"
-    " WHERE p.id = ?";
+#define PG_CARD_SKILLS                                                      \
+    "(SELECT json_agg((SELECT s.name FROM skills s WHERE s.id = ps.skill_id)"\
+    "   ORDER BY ps.skill_id)"                                              \
+    "  FROM profile_skills ps WHERE ps.profile_id = p.id)"
+
+static const char *sql_freelancer_card = FREELANCER_CARD(SQ_CARD_SKILLS);
+static const char *sql_freelancer_card_pg = FREELANCER_CARD(PG_CARD_SKILLS);
 
 enum {  /* columns of sql_freelancer_card */
     FC_ID, FC_USER_ID, FC_NAME, FC_TITLE, FC_RATE, FC_CURRENCY,
@@ -809,7 +820,8 @@ static int search_cards(db_t *db, json_t *ids, json_t *items)
 
     json_array_foreach(ids, i, id) {
         db_stmt_t *st;
-        int rc = db_prepare(db, sql_freelancer_card, &st);
+        int rc = db_prepare(db, db_pick(db, sql_freelancer_card,
+                                        sql_freelancer_card_pg), &st);
 
         if (rc < 0)
             return rc;
@@ -915,7 +927,8 @@ int store_freelancers_search(db_t *db, const profile_search_t *q,
     return 0;
 }
 
-int store_profiles_hot_queries(int index, const char **name, const char **sql)
+int store_profiles_hot_queries(enum db_engine engine, int index,
+                               const char **name, const char **sql)
 {
     unsigned dflt = 1u << SF_AVAILABILITY;  /* available, sort=rating */
 
@@ -935,7 +948,8 @@ int store_profiles_hot_queries(int index, const char **name, const char **sql)
         return 0;
     case 3:
         *name = "freelancer_card";
-        *sql = sql_freelancer_card;
+        *sql = engine == DB_POSTGRES ? sql_freelancer_card_pg
+                                     : sql_freelancer_card;
         return 0;
     }
     return FH_ENOTFOUND;

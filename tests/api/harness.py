@@ -15,6 +15,8 @@ database and speaks HTTP to it. Every API test file builds on this.
 import http.client
 import json
 import os
+import random
+import re
 import shutil
 import signal
 import socket
@@ -32,6 +34,172 @@ SOURCE_DIR = os.environ.get("FH_SOURCE_DIR", os.path.dirname(os.path.dirname(HER
 BIN = os.environ.get("FH_BIN", os.path.join(SOURCE_DIR, "build", "freelance-hub"))
 SHARED_DATA = os.environ.get(
     "FH_SHARED_DATA", os.path.join(os.path.dirname(SOURCE_DIR), "shared", "data"))
+
+
+# When FH_TEST_PG names the socket directory of a running cluster
+# (tests/pg/cluster start DIR), every Server gets a fresh PostgreSQL
+# database of its own instead of an SQLite file, dropped after the test.
+PG_SOCKET_DIR = os.environ.get("FH_TEST_PG") or None
+ENGINE = "postgres" if PG_SOCKET_DIR else "sqlite"
+
+
+def pg_url(dbname):
+    return "postgresql:///%s?host=%s&user=postgres" % (dbname, PG_SOCKET_DIR)
+
+
+def psql(dbname, sql, csv=False):
+    """Runs sql through psql on the test cluster; returns its output."""
+    args = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", pg_url(dbname)]
+    if csv:
+        args.insert(1, "--csv")
+    p = subprocess.run(args, input=sql, capture_output=True, text=True,
+                       timeout=120)
+    if p.returncode != 0:
+        raise AssertionError("psql failed: %s\n%s" % (p.stderr, sql[:500]))
+    return p.stdout
+
+
+def sql_literal(v):
+    """v as an SQL literal (for the test helpers only: never in the server)."""
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def _inline_params(sql, params):
+    """Replaces each ? of sql outside quotes with the next of params."""
+    if isinstance(params, dict):
+        raise AssertionError("named parameters are not supported")
+    params = list(params)
+    out, quote, used, i = [], None, 0, 0
+    while i < len(sql):
+        ch = sql[i]
+        i += 1
+        if quote:
+            out.append(ch)
+            if ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+            out.append(ch)
+        elif ch == "?":
+            digits = re.match(r"\d*", sql[i:]).group(0)
+            i += len(digits)
+            n = int(digits) if digits else used + 1
+            used = max(used, n)
+            out.append(sql_literal(params[n - 1]))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+class PgRow(tuple):
+    """A row that reads by position or by column name, like sqlite3.Row."""
+
+    def __new__(cls, values, names):
+        row = super().__new__(cls, values)
+        row._names = names
+        return row
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self._names.index(key))
+        return tuple.__getitem__(self, key)
+
+    def keys(self):
+        return list(self._names)
+
+
+class PgCursor:
+    def __init__(self, rows, rowcount, lastrowid=None):
+        self._rows = rows
+        self.rowcount = rowcount
+        self.lastrowid = lastrowid
+
+    def fetchone(self):
+        return self._rows.pop(0) if self._rows else None
+
+    def fetchall(self):
+        rows, self._rows = self._rows, []
+        return rows
+
+    def __iter__(self):
+        return iter(self.fetchall())
+
+
+class PgConnection:
+    """Just enough of sqlite3's connection for the tests that look at or
+    change the database behind the server: each statement runs through
+    psql on its own (autocommit; BEGIN and COMMIT do nothing). Rows come
+    back with their JSON types; an INSERT, UPDATE or DELETE reports its
+    rowcount and the id of its last row as lastrowid."""
+
+    row_factory = None
+
+    def __init__(self, dbname):
+        self.dbname = dbname
+
+    @staticmethod
+    def _wrap(sql):
+        """sql as a statement that answers its rows as one JSON array."""
+        head = sql.lstrip()[:10].upper()
+        if head.startswith(("SELECT", "WITH", "VALUES")):
+            return ("SELECT COALESCE(json_agg(row_to_json(q)), '[]')"
+                    " FROM (%s) q" % sql)
+        if head.startswith(("INSERT", "UPDATE", "DELETE")):
+            if not re.search(r"(?i)\bRETURNING\b", sql):
+                sql += " RETURNING *"
+            return ("WITH q AS (%s) SELECT COALESCE(json_agg(row_to_json(q)),"
+                    " '[]') FROM q" % sql)
+        return None
+
+    def _run(self, statements):
+        """Runs statements (already inlined) in one psql call; returns the
+        cursor of the last."""
+        script, wrapped = [], []
+        for sql in statements:
+            sql = sql.strip().rstrip(";")
+            if re.match(r"(?i)^(BEGIN|COMMIT|ROLLBACK|END)\b", sql):
+                continue
+            w = self._wrap(sql)
+            wrapped.append(w is not None)
+            script.append((w or sql) + ";")
+        if not script:
+            return PgCursor([], -1)
+        out = psql(self.dbname, "\n".join(script)).splitlines()
+        if not wrapped[-1]:
+            return PgCursor([], -1)
+        pairs = json.loads(out[-1], object_pairs_hook=list)
+        rows = [PgRow([v for _, v in r], [k for k, _ in r]) for r in pairs]
+        last = None
+        if rows and "id" in rows[-1].keys():
+            last = rows[-1]["id"]
+        return PgCursor(rows, len(rows), last)
+
+    def execute(self, sql, params=()):
+        return self._run([_inline_params(sql, params)])
+
+    def executemany(self, sql, seq):
+        return self._run([_inline_params(sql, p) for p in seq])
+
+    def executescript(self, sql):
+        psql(self.dbname, sql)
+
+    def commit(self):
+        pass
+
+    def close(self):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
 
 
 class Response:
@@ -90,6 +258,12 @@ class Server:
 
     def __init__(self, env=None, db_url=None):
         self.dir = tempfile.mkdtemp(prefix="fh-test-")
+        self.pg_db = None   # the PostgreSQL database this object created
+        if db_url is None and PG_SOCKET_DIR:
+            self.pg_db = "fh_test_%d_%06d" % (os.getpid(),
+                                              random.randrange(1000000))
+            psql("postgres", "CREATE DATABASE %s;" % self.pg_db)
+            db_url = pg_url(self.pg_db)
         self.db_url = db_url or "sqlite:" + os.path.join(self.dir, "test.db")
         self.log_path = os.path.join(self.dir, "server.log")
         self.env = dict(os.environ)
@@ -143,8 +317,23 @@ class Server:
                                      (code, self.read_file("stderr")))
         self.proc = None
 
+    @property
+    def engine(self):
+        return "postgres" if self.db_url.startswith("postgres") else "sqlite"
+
+    def connect(self, timeout=30, **kw):
+        """A connection to this server's database from the test itself: an
+        sqlite3 connection, or a PgConnection that speaks through psql."""
+        if self.engine == "postgres":
+            return PgConnection(self.db_url.split("/")[3].split("?")[0])
+        import sqlite3
+        return sqlite3.connect(self.db_url[len("sqlite:"):], timeout=timeout, **kw)
+
     def cleanup(self):
         self.stop(expect_code=None)
+        if self.pg_db:
+            psql("postgres", "DROP DATABASE IF EXISTS %s WITH (FORCE);" % self.pg_db)
+            self.pg_db = None
         if os.environ.get("FH_KEEP_TEST_DIRS") is None:
             shutil.rmtree(self.dir, ignore_errors=True)
 
@@ -178,6 +367,57 @@ class Server:
                            capture_output=True, text=True, timeout=600)
         if check and p.returncode != 0:
             raise AssertionError("%s failed (%d): %s" % (args, p.returncode, p.stderr))
+        return p
+
+    # Tables in an order that keeps every foreign key satisfied.
+    SEED_TABLES = ("users", "categories", "skills", "freelance_profiles",
+                   "portfolio_items", "profile_skills", "freelance_job_postings",
+                   "job_skills", "freelance_proposals", "freelance_contracts",
+                   "reviews", "sessions")
+
+    def seed(self, *args):
+        """Runs `freelance-hub seed ARGS` for this server's database. The
+        seed command fills SQLite files only, so on PostgreSQL the demo
+        marketplace is seeded into a scratch SQLite file and copied over
+        row for row (ids included), then vacuumed and analyzed."""
+        if self.engine == "sqlite":
+            return self.cli("seed", *args)
+        import csv
+        import io
+        import sqlite3
+        scratch = os.path.join(self.dir, "seed-scratch.db")
+        env = dict(self.env, DATABASE_URL="sqlite:" + scratch)
+        p = subprocess.run([BIN, "seed"] + list(args), env=env,
+                           capture_output=True, text=True, timeout=600)
+        if p.returncode != 0:
+            raise AssertionError("seed failed (%d): %s" % (p.returncode, p.stderr))
+        self.cli("migrate")
+        con = sqlite3.connect(scratch)
+        script = ["BEGIN;"]
+        try:
+            for t in self.SEED_TABLES:
+                cur = con.execute('SELECT * FROM "%s"' % t)
+                cols = [d[0] for d in cur.description]
+                buf = io.StringIO()
+                w = csv.writer(buf, lineterminator="\n")
+                for row in cur:
+                    w.writerow(["\\N" if v is None else v for v in row])
+                script.append("COPY %s (%s) FROM STDIN WITH (FORMAT csv, NULL '\\N');"
+                              % (t, ", ".join(cols)))
+                script.append(buf.getvalue() + "\\.")
+                if "id" in cols:
+                    script.append("SELECT setval(pg_get_serial_sequence('%s', 'id'),"
+                                  " COALESCE(MAX(id), 0) + 1, false) FROM %s;" % (t, t))
+        finally:
+            con.close()
+        script.append("COMMIT;")
+        dbname = self.db_url.split("/")[3].split("?")[0]
+        psql(dbname, "\n".join(script))
+        # As autovacuum would in time. The first pass right after the load
+        # leaves the visibility map empty; the second fills it, so that
+        # counts can read their covering indexes alone.
+        psql(dbname, "VACUUM ANALYZE;")
+        psql(dbname, "VACUUM;")
         return p
 
     # ---- HTTP ----
