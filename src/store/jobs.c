@@ -680,8 +680,7 @@ static const search_dialect_t search_dialects[2] = {
      * LIMITATION: the words are ANDed like FTS5's phrases, but the parts of
      * one hyphenated or punctuated word ("full-stack") need not stand next
      * to each other as FTS5 requires, so a few more jobs match on
-     * PostgreSQL. Bites only on such words; ranking keeps the adjacent
-     * matches first. */
+     * PostgreSQL. Bites only on searches for such words. */
     [DB_POSTGRES] = {
         PG_JOB_COLUMNS(SEARCH_SNIPPET),
         " FROM freelance_job_postings j"
