@@ -2,15 +2,17 @@
  * The same seed and the same --now day give the same rows; without --now
  * the history ends at the start of the current UTC day.
  *
- * LIMITATION: a million jobs (with 5 million proposals) take about two and
- * a half minutes on the 2-core development machine, not the one minute
- * aimed for: the single-threaded version measured 148 s at a load average
- * near 1.5 (most of it SQLite inserting into the indexes the schema
- * defines, which a seed may not drop; the full-text trigger alone was 21 s
- * before its hashsize was raised), and the two-thread version measured
- * 441 s wall for 194 s of CPU at a load average near 10, when the second
- * core was not to be had. Costs whoever reseeds large benchmark databases
- * a few minutes each time. */
+ * LIMITATION: a million jobs (with 5 million proposals) are not shown to
+ * load in the one minute aimed for. Setting indexes and triggers aside
+ * and building them from the finished tables (proposals' in the scratch
+ * database, on the second thread) brought the CPU time of a million jobs
+ * from 175 s to 163 s only: SQLite's sort for CREATE INDEX (a merge of
+ * linked records) costs about what the inserts into the indexes cost, and
+ * each of the 5 million proposals still passes through two databases.
+ * Measured while other work held the load average between 12 and 120, so
+ * the wall times (247 s before, 711 s after) say little; but that CPU
+ * time halved across the two threads is still over a minute. Costs
+ * whoever reseeds large benchmark databases a few minutes each time. */
 #include "tools/tools.h"
 
 #include <sqlite3.h>
