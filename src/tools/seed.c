@@ -472,10 +472,6 @@ int seed_main(const config_t *cfg, int argc, char **argv)
 
     if (parse_args(argc, argv, &opts) < 0)
         return SEED_EXIT_USAGE;
-    if (demo_password_hash(opts.seed, hash, sizeof(hash)) < 0) {
-        fprintf(stderr, "seed: out of memory\n");
-        return SEED_EXIT_FAILED;
-    }
     opts.password_hash = hash;
     /* LIMITATION: only SQLite databases can be seeded; a PostgreSQL URL is
      * refused until the loader learns COPY. Bites whoever benchmarks the
@@ -500,6 +496,10 @@ int seed_main(const config_t *cfg, int argc, char **argv)
     rc = has_rows(conn);
     if (rc == 1)
         rc = FH_ECONFLICT;
+    if (rc == 0 && demo_password_hash(opts.seed, hash, sizeof(hash)) < 0) {
+        fprintf(stderr, "seed: out of memory\n");
+        rc = FH_ENOMEM;
+    }
     if (rc == 0)
         rc = settings_for_load(conn, opts.jobs);
     if (rc == 0)
