@@ -412,6 +412,11 @@ fail_begin:
     return rc;
 }
 
+const char *store_analytics_rebuild_sql(void)
+{
+    return sql_rebuild;
+}
+
 int store_analytics_rebuild(db_t *db)
 {
     int rc = db_begin(db);

@@ -28,4 +28,9 @@ int store_analytics_marketplace(db_t *db, int64_t now, json_t **out);
  * leaves the counters as they were. */
 int store_analytics_rebuild(db_t *db);
 
+/* The statements store_analytics_rebuild() runs, for a bulk loader that
+ * holds its own transaction on a connection of its own. Both engines
+ * take the same text. */
+const char *store_analytics_rebuild_sql(void);
+
 #endif
