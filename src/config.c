@@ -34,6 +34,9 @@ static const option_t options[] = {
     INT("PORT", "port", port, 0, 65535),
     STR("DATABASE_URL", "database-url", database_url),
     INT("THREADS", "threads", threads, 0, 256),
+    INT("DB_POOL_SIZE", "db-pool-size", db_pool_size, 0, 1000),
+    INT("DB_POOL_TIMEOUT_MS", "db-pool-timeout-ms", db_pool_timeout_ms,
+        1, 600000),
     {"LOG_LEVEL", "log-level", OPT_LEVEL, offsetof(config_t, log_level), 0, 0, 0},
     STR("LOG_FILE", "log-file", log_file),
     BOOL("LOG_JSON_FORMAT", "log-json-format", log_json),
@@ -81,6 +84,7 @@ void config_init(config_t *cfg)
     cfg->port = 8080;
     snprintf(cfg->database_url, sizeof(cfg->database_url),
              "sqlite:data/freelance-hub.db");
+    cfg->db_pool_timeout_ms = 2000;
     cfg->log_level = LOG_INFO;
     cfg->slow_query_ms = 100;
     cfg->slow_request_ms = 500;
@@ -233,23 +237,15 @@ int config_load_args(config_t *cfg, int argc, char **argv, int first,
 
 int config_validate(const config_t *cfg, char err[FH_CONFIG_ERR_LEN])
 {
-    /* LIMITATION: only the SQLite engine is built; a PostgreSQL URL is
-     * refused here with one clear line rather than failing later. Bites any
-     * deployment that wants several hosts on one database. */
-    if (strncmp(cfg->database_url, "postgresql://", 13) == 0 ||
-        strncmp(cfg->database_url, "postgres://", 11) == 0) {
+    bool pg = strncmp(cfg->database_url, "postgresql://", 13) == 0 ||
+              strncmp(cfg->database_url, "postgres://", 11) == 0;
+
+    if (!pg && strncmp(cfg->database_url, "sqlite:", 7) != 0) {
         snprintf(err, FH_CONFIG_ERR_LEN,
-                 "DATABASE_URL: PostgreSQL is not supported by this build yet; "
-                 "use sqlite:PATH");
+                 "DATABASE_URL must be sqlite:PATH or postgresql://...");
         return FH_EINVAL;
     }
-    if (strncmp(cfg->database_url, "sqlite:", 7) != 0) {
-        snprintf(err, FH_CONFIG_ERR_LEN,
-                 "DATABASE_URL must start with sqlite: (sqlite:PATH)");
-        return FH_EINVAL;
-    }
-    if (strncmp(cfg->database_url, "sqlite:", 7) == 0 &&
-        cfg->database_url[7] == '\0') {
+    if (!pg && cfg->database_url[7] == '\0') {
         snprintf(err, FH_CONFIG_ERR_LEN, "DATABASE_URL names no SQLite file");
         return FH_EINVAL;
     }

@@ -14,6 +14,8 @@ typedef struct config {
     int port;                   /* 1..65535 */
     char database_url[1024];    /* sqlite:PATH or postgresql://... */
     int threads;                /* worker threads; 0 = one per core */
+    int db_pool_size;           /* PostgreSQL connections; 0 = threads + 2 */
+    int db_pool_timeout_ms;     /* longest wait for a pooled connection */
     int log_level;              /* LOG_DEBUG..LOG_ERROR from obs/log.h */
     char log_file[1024];        /* empty = standard error */
     bool log_json;              /* one JSON object per line */

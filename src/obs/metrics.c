@@ -56,6 +56,8 @@ static const char *const *route_names;
 static const char *const *route_methods;
 static size_t nroutes;
 static histogram_t db_latency;
+static histogram_t pool_waits;           /* waits for a pooled connection */
+static atomic_uint_fast64_t pool_timeouts;
 static const char *const rl_tiers[METRICS_RL_TIERS] = {
     "standard", "strict", "lenient", "auth", "search",
 };
@@ -266,6 +268,13 @@ void metrics_db_query(double dur_ms)
     observe(&db_latency, dur_ms);
 }
 
+void metrics_db_pool_wait(double wait_ms, bool timed_out)
+{
+    observe(&pool_waits, wait_ms);
+    if (timed_out)
+        atomic_fetch_add_explicit(&pool_timeouts, 1, memory_order_relaxed);
+}
+
 typedef struct buf {
     char *p;
     size_t len, cap;
@@ -393,6 +402,15 @@ char *metrics_render(size_t *len)
     put(&b, "# HELP fh_db_query_duration_seconds Time of each database statement.\n"
             "# TYPE fh_db_query_duration_seconds histogram\n");
     put_histogram(&b, "fh_db_query_duration_seconds", "", &db_latency);
+    put(&b, "# HELP fh_db_pool_wait_seconds Waits for a pooled database "
+            "connection (PostgreSQL).\n"
+            "# TYPE fh_db_pool_wait_seconds histogram\n");
+    put_histogram(&b, "fh_db_pool_wait_seconds", "", &pool_waits);
+    put(&b, "# HELP fh_db_pool_timeouts_total Waits for a pooled connection "
+            "that ended without one.\n"
+            "# TYPE fh_db_pool_timeouts_total counter\n"
+            "fh_db_pool_timeouts_total %llu\n",
+        (unsigned long long)atomic_load(&pool_timeouts));
     put(&b, "# HELP fh_ratelimit_decisions_total Requests checked by the rate "
             "limiter, by tier and decision.\n"
             "# TYPE fh_ratelimit_decisions_total counter\n");

@@ -3,6 +3,7 @@
 #ifndef FH_OBS_METRICS_H
 #define FH_OBS_METRICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,10 @@ void metrics_ratelimit_refusal(int tier);
 
 /* Records one database statement's duration. */
 void metrics_db_query(double dur_ms);
+
+/* Records one wait for a pooled database connection: how long it took and
+ * whether it ended without one. */
+void metrics_db_pool_wait(double wait_ms, bool timed_out);
 
 /* Counts one statement logged as slow. */
 void metrics_slow_query(void);

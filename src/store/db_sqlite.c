@@ -1,6 +1,7 @@
 /* The SQLite engine behind db.h: one connection per worker thread, WAL,
  * foreign keys on, statements prepared once per connection and reused. */
 #include "store/db.h"
+#include "store/db_engine.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -21,6 +22,7 @@
 #define STMT_SLOTS 4096  /* cache slots per connection; a power of two */
 
 struct db_stmt {
+    const db_ops_t *ops;  /* first: see db_engine.h */
     sqlite3_stmt *st;
     db_t *db;
     const char *sql;     /* the cache key: the caller's static string */
@@ -30,11 +32,47 @@ struct db_stmt {
 };
 
 struct db {
+    const db_ops_t *ops;  /* first: see db_engine.h */
     sqlite3 *conn;
     db_stmt_t *slots[STMT_SLOTS];
     int nstmts;
     db_t *next_thread_db;  /* in the list of per-thread connections */
 };
+
+/* The engine's side of db_engine.h, in the order of db_ops_t. */
+static int sq_setup(const char *url);
+static int sq_open(const char *url, db_t **out);
+static void sq_close(db_t *db);
+static int sq_acquire(db_t **out);
+static void sq_release(db_t *db);
+static void sq_pool_stats(int *open, int *in_use);
+static int sq_index_stats(db_t *db, json_t **out);
+static void sq_teardown(void);
+static int sq_prepare(db_t *db, const char *sql, db_stmt_t **out);
+static void sq_stmt_name(db_stmt_t *st, const char *name);
+static int sq_bind_int64(db_stmt_t *st, int idx, int64_t v);
+static int sq_bind_double(db_stmt_t *st, int idx, double v);
+static int sq_bind_text(db_stmt_t *st, int idx, const char *s);
+static int sq_bind_null(db_stmt_t *st, int idx);
+static int sq_step(db_stmt_t *st);
+static void sq_reset(db_stmt_t *st);
+static int sq_run(db_stmt_t *st);
+static int sq_column_count(db_stmt_t *st);
+static const char *sq_column_name(db_stmt_t *st, int col);
+static enum db_type sq_col_type(db_stmt_t *st, int col);
+static bool sq_col_is_null(db_stmt_t *st, int col);
+static int64_t sq_col_int64(db_stmt_t *st, int col);
+static double sq_col_double(db_stmt_t *st, int col);
+static const char *sq_col_text(db_stmt_t *st, int col);
+static int sq_exec(db_t *db, const char *sql);
+static int sq_begin(db_t *db);
+static int sq_begin_read(db_t *db);
+static int sq_commit(db_t *db);
+static void sq_rollback(db_t *db);
+static int sq_ping(db_t *db);
+static int sq_query_plan(db_t *db, const char *sql, json_t *lines);
+static int64_t sq_changes(db_t *db);
+static const char *sq_errmsg(db_t *db);
 
 static char db_url[1024];
 static _Thread_local db_t *thread_db;
@@ -43,7 +81,7 @@ static atomic_int pool_open;     /* per-thread connections opened */
 static atomic_int pool_in_use;   /* of those, held by a request now */
 static pthread_mutex_t thread_dbs_lock = PTHREAD_MUTEX_INITIALIZER;
 
-int db_setup(const char *url)
+static int sq_setup(const char *url)
 {
     if (strncmp(url, "sqlite:", 7) != 0) {
         log_error("unsupported database url", "s:url", "postgresql");
@@ -77,7 +115,7 @@ static int map_rc(int rc)
     }
 }
 
-int db_open(const char *url, db_t **out)
+static int sq_open(const char *url, db_t **out)
 {
     const char *path;
     db_t *db;
@@ -89,6 +127,7 @@ int db_open(const char *url, db_t **out)
     db = calloc(1, sizeof(*db));
     if (db == NULL)
         return FH_ENOMEM;
+    db->ops = &db_sqlite_ops;
     rc = sqlite3_open_v2(path, &db->conn,
                          SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                          SQLITE_OPEN_NOMUTEX, NULL);
@@ -100,7 +139,7 @@ int db_open(const char *url, db_t **out)
         return FH_EUNAVAILABLE;
     }
     sqlite3_busy_timeout(db->conn, 5000);
-    rc = db_exec(db,
+    rc = sq_exec(db,
                  "PRAGMA journal_mode=WAL;"
                  "PRAGMA synchronous=NORMAL;"
                  "PRAGMA foreign_keys=ON;"
@@ -108,7 +147,7 @@ int db_open(const char *url, db_t **out)
                  "PRAGMA cache_size=-32768;"
                  "PRAGMA mmap_size=268435456;");
     if (rc < 0) {
-        db_close(db);
+        sq_close(db);
         return rc;
     }
     *out = db;
@@ -129,7 +168,7 @@ static void stmt_cache_clear(db_t *db)
     db->nstmts = 0;
 }
 
-void db_close(db_t *db)
+static void sq_close(db_t *db)
 {
     if (db == NULL)
         return;
@@ -138,10 +177,10 @@ void db_close(db_t *db)
     free(db);
 }
 
-int db_acquire(db_t **out)
+static int sq_acquire(db_t **out)
 {
     if (thread_db == NULL) {
-        int rc = db_open(db_url, &thread_db);
+        int rc = sq_open(db_url, &thread_db);
         if (rc < 0)
             return rc;
         pthread_mutex_lock(&thread_dbs_lock);
@@ -155,7 +194,7 @@ int db_acquire(db_t **out)
     return 0;
 }
 
-void db_release(db_t *db)
+static void sq_release(db_t *db)
 {
     /* The connection stays with its thread. Between requests no statement
      * is in use, so a cache grown past half (queries with many shapes, such
@@ -168,7 +207,7 @@ void db_release(db_t *db)
         stmt_cache_clear(db);
 }
 
-void db_pool_stats(int *open, int *in_use)
+static void sq_pool_stats(int *open, int *in_use)
 {
     *open = atomic_load(&pool_open);
     *in_use = atomic_load(&pool_in_use);
@@ -178,7 +217,7 @@ static const char *sql_index_stats =
     "SELECT tbl AS table_name, idx AS index_name, stat FROM sqlite_stat1"
     " WHERE idx IS NOT NULL ORDER BY tbl, idx";
 
-int db_index_stats(db_t *db, json_t **out)
+static int sq_index_stats(db_t *db, json_t **out)
 {
     db_stmt_t *st;
     int rc;
@@ -189,27 +228,21 @@ int db_index_stats(db_t *db, json_t **out)
         *out = json_array();
         return *out ? 0 : FH_ENOMEM;
     }
-    rc = db_prepare(db, sql_index_stats, &st);
+    rc = sq_prepare(db, sql_index_stats, &st);
     if (rc < 0)
         return rc;
     return rows_array(st, out);
 }
 
-void db_teardown(void)
+static void sq_teardown(void)
 {
     pthread_mutex_lock(&thread_dbs_lock);
     while (thread_dbs) {
         db_t *db = thread_dbs;
         thread_dbs = db->next_thread_db;
-        db_close(db);
+        sq_close(db);
     }
     pthread_mutex_unlock(&thread_dbs_lock);
-}
-
-enum db_engine db_engine(const db_t *db)
-{
-    (void)db;
-    return DB_SQLITE;
 }
 
 static size_t slot_of(const char *sql)
@@ -221,7 +254,7 @@ static size_t slot_of(const char *sql)
     return (size_t)(h >> 40) & (STMT_SLOTS - 1);
 }
 
-int db_prepare(db_t *db, const char *sql, db_stmt_t **out)
+static int sq_prepare(db_t *db, const char *sql, db_stmt_t **out)
 {
     size_t i = slot_of(sql);
     db_stmt_t *s;
@@ -231,7 +264,7 @@ int db_prepare(db_t *db, const char *sql, db_stmt_t **out)
         if (s == NULL)
             break;
         if (s->sql == sql) {
-            db_reset(s);
+            sq_reset(s);
             sqlite3_clear_bindings(s->st);
             *out = s;
             return 0;
@@ -252,6 +285,7 @@ int db_prepare(db_t *db, const char *sql, db_stmt_t **out)
         free(s);
         return map_rc(rc) == 0 ? FH_EDB : map_rc(rc);
     }
+    s->ops = &db_sqlite_ops;
     s->db = db;
     s->sql = sql;
     db->slots[i] = s;
@@ -260,29 +294,29 @@ int db_prepare(db_t *db, const char *sql, db_stmt_t **out)
     return 0;
 }
 
-void db_stmt_name(db_stmt_t *st, const char *name)
+static void sq_stmt_name(db_stmt_t *st, const char *name)
 {
     st->name = name;
 }
 
-int db_bind_int64(db_stmt_t *st, int idx, int64_t v)
+static int sq_bind_int64(db_stmt_t *st, int idx, int64_t v)
 {
     return map_rc(sqlite3_bind_int64(st->st, idx, v));
 }
 
-int db_bind_double(db_stmt_t *st, int idx, double v)
+static int sq_bind_double(db_stmt_t *st, int idx, double v)
 {
     return map_rc(sqlite3_bind_double(st->st, idx, v));
 }
 
-int db_bind_text(db_stmt_t *st, int idx, const char *s)
+static int sq_bind_text(db_stmt_t *st, int idx, const char *s)
 {
     if (s == NULL)
         return map_rc(sqlite3_bind_null(st->st, idx));
     return map_rc(sqlite3_bind_text(st->st, idx, s, -1, SQLITE_TRANSIENT));
 }
 
-int db_bind_null(db_stmt_t *st, int idx)
+static int sq_bind_null(db_stmt_t *st, int idx)
 {
     return map_rc(sqlite3_bind_null(st->st, idx));
 }
@@ -308,7 +342,7 @@ static void check_slow(db_stmt_t *st)
     st->rows = 0;
 }
 
-int db_step(db_stmt_t *st)
+static int sq_step(db_stmt_t *st)
 {
     if (st->started_ms == 0)
         st->started_ms = fh_mono_ms();
@@ -327,33 +361,33 @@ int db_step(db_stmt_t *st)
     return err == 0 ? FH_EDB : err;
 }
 
-void db_reset(db_stmt_t *st)
+static void sq_reset(db_stmt_t *st)
 {
     check_slow(st);
     sqlite3_reset(st->st);
 }
 
-int db_run(db_stmt_t *st)
+static int sq_run(db_stmt_t *st)
 {
     int rc;
 
-    while ((rc = db_step(st)) == 1)
+    while ((rc = sq_step(st)) == 1)
         ;
     sqlite3_reset(st->st);
     return rc;
 }
 
-int db_column_count(db_stmt_t *st)
+static int sq_column_count(db_stmt_t *st)
 {
     return sqlite3_column_count(st->st);
 }
 
-const char *db_column_name(db_stmt_t *st, int col)
+static const char *sq_column_name(db_stmt_t *st, int col)
 {
     return sqlite3_column_name(st->st, col);
 }
 
-enum db_type db_col_type(db_stmt_t *st, int col)
+static enum db_type sq_col_type(db_stmt_t *st, int col)
 {
     switch (sqlite3_column_type(st->st, col)) {
     case SQLITE_INTEGER: return DB_INT;
@@ -363,27 +397,27 @@ enum db_type db_col_type(db_stmt_t *st, int col)
     }
 }
 
-bool db_col_is_null(db_stmt_t *st, int col)
+static bool sq_col_is_null(db_stmt_t *st, int col)
 {
     return sqlite3_column_type(st->st, col) == SQLITE_NULL;
 }
 
-int64_t db_col_int64(db_stmt_t *st, int col)
+static int64_t sq_col_int64(db_stmt_t *st, int col)
 {
     return sqlite3_column_int64(st->st, col);
 }
 
-double db_col_double(db_stmt_t *st, int col)
+static double sq_col_double(db_stmt_t *st, int col)
 {
     return sqlite3_column_double(st->st, col);
 }
 
-const char *db_col_text(db_stmt_t *st, int col)
+static const char *sq_col_text(db_stmt_t *st, int col)
 {
     return (const char *)sqlite3_column_text(st->st, col);
 }
 
-int db_exec(db_t *db, const char *sql)
+static int sq_exec(db_t *db, const char *sql)
 {
     char *msg = NULL;
     int rc = sqlite3_exec(db->conn, sql, NULL, NULL, &msg);
@@ -397,28 +431,28 @@ int db_exec(db_t *db, const char *sql)
     return 0;
 }
 
-int db_begin(db_t *db)
+static int sq_begin(db_t *db)
 {
-    return db_exec(db, "BEGIN IMMEDIATE");
+    return sq_exec(db, "BEGIN IMMEDIATE");
 }
 
-int db_begin_read(db_t *db)
+static int sq_begin_read(db_t *db)
 {
-    return db_exec(db, "BEGIN");
+    return sq_exec(db, "BEGIN");
 }
 
-int db_commit(db_t *db)
+static int sq_commit(db_t *db)
 {
-    return db_exec(db, "COMMIT");
+    return sq_exec(db, "COMMIT");
 }
 
-void db_rollback(db_t *db)
+static void sq_rollback(db_t *db)
 {
     if (!sqlite3_get_autocommit(db->conn))
         sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int db_ping(db_t *db)
+static int sq_ping(db_t *db)
 {
     const char *path = sqlite3_db_filename(db->conn, "main");
     struct stat sb;
@@ -430,7 +464,7 @@ int db_ping(db_t *db)
     return 0;
 }
 
-int db_query_plan(db_t *db, const char *sql, json_t *lines)
+static int sq_query_plan(db_t *db, const char *sql, json_t *lines)
 {
     sqlite3_stmt *st;
     char *text = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
@@ -449,12 +483,56 @@ int db_query_plan(db_t *db, const char *sql, json_t *lines)
     return rc == SQLITE_DONE ? 0 : map_rc(rc);
 }
 
-int64_t db_changes(db_t *db)
+static int64_t sq_changes(db_t *db)
 {
     return sqlite3_changes64(db->conn);
 }
 
-const char *db_errmsg(db_t *db)
+static const char *sq_errmsg(db_t *db)
 {
     return sqlite3_errmsg(db->conn);
 }
+
+static bool sq_accepts(const char *url)
+{
+    return strncmp(url, "sqlite:", 7) == 0;
+}
+
+const db_ops_t db_sqlite_ops = {
+    .engine = DB_SQLITE,
+    .name = "sqlite",
+    .accepts = sq_accepts,
+    .setup = sq_setup,
+    .open = sq_open,
+    .close = sq_close,
+    .acquire = sq_acquire,
+    .release = sq_release,
+    .teardown = sq_teardown,
+    .pool_stats = sq_pool_stats,
+    .prepare = sq_prepare,
+    .stmt_name = sq_stmt_name,
+    .bind_int64 = sq_bind_int64,
+    .bind_double = sq_bind_double,
+    .bind_text = sq_bind_text,
+    .bind_null = sq_bind_null,
+    .step = sq_step,
+    .reset = sq_reset,
+    .run = sq_run,
+    .column_count = sq_column_count,
+    .col_type = sq_col_type,
+    .column_name = sq_column_name,
+    .col_is_null = sq_col_is_null,
+    .col_int64 = sq_col_int64,
+    .col_double = sq_col_double,
+    .col_text = sq_col_text,
+    .exec = sq_exec,
+    .begin = sq_begin,
+    .begin_read = sq_begin_read,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .ping = sq_ping,
+    .query_plan = sq_query_plan,
+    .index_stats = sq_index_stats,
+    .changes = sq_changes,
+    .errmsg = sq_errmsg,
+};

@@ -72,10 +72,15 @@ int migrate_apply(db_t *db, const migration_t *list, int *applied)
     *applied = 0;
     if (rc < 0)
         return rc;
+    enum migrate_engine mine = db_engine(db) == DB_POSTGRES ? MIGRATE_POSTGRES
+                                                            : MIGRATE_SQLITE;
+
     for (const migration_t *m = list; m->name; m++) {
         int64_t version = strtoll(m->name, NULL, 10);
         bool done;
 
+        if (m->engine != MIGRATE_ANY && m->engine != mine)
+            continue;
         if (version <= 0) {
             log_error("migration name has no version", "s:name", m->name);
             return FH_EINVAL;

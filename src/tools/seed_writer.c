@@ -184,7 +184,8 @@ static int open_scratch(seed_writer_t *w, int64_t cache_kib)
     if (rc == 0)
         rc = writer_exec(w, sql);
     for (const migration_t *m = migrate_embedded; rc == 0 && m->sql; m++)
-        rc = writer_exec(w, m->sql);
+        if (m->engine != MIGRATE_POSTGRES)
+            rc = writer_exec(w, m->sql);
     if (rc == 0 && sqlite3_prepare_v3(w->conn, sql_writer_insert, -1,
                                       SQLITE_PREPARE_PERSISTENT, &w->insert,
                                       NULL) != SQLITE_OK) {

@@ -55,9 +55,9 @@ static const char *sql_tables =
 static void each_migration_runs_once(void **state)
 {
     static const migration_t list[] = {
-        {"0001_a", "CREATE TABLE t1 (x INTEGER);"},
-        {"0002_b", "CREATE TABLE t2 (x INTEGER); INSERT INTO t2 VALUES (1);"},
-        {NULL, NULL},
+        {"0001_a", "CREATE TABLE t1 (x INTEGER);", MIGRATE_ANY},
+        {"0002_b", "CREATE TABLE t2 (x INTEGER); INSERT INTO t2 VALUES (1);", MIGRATE_ANY},
+        {NULL, NULL, MIGRATE_ANY},
     };
     db_t *db;
     int applied;
@@ -75,10 +75,10 @@ static void each_migration_runs_once(void **state)
 static void failed_migration_changes_nothing(void **state)
 {
     static const migration_t list[] = {
-        {"0001_a", "CREATE TABLE t1 (x INTEGER);"},
-        {"0002_b", "CREATE TABLE t2 (x INTEGER); INSERT INTO t2 VALUES (1);"},
-        {"0003_bad", "CREATE TABLE t3 (x INTEGER); INSERT INTO nowhere VALUES (1);"},
-        {NULL, NULL},
+        {"0001_a", "CREATE TABLE t1 (x INTEGER);", MIGRATE_ANY},
+        {"0002_b", "CREATE TABLE t2 (x INTEGER); INSERT INTO t2 VALUES (1);", MIGRATE_ANY},
+        {"0003_bad", "CREATE TABLE t3 (x INTEGER); INSERT INTO nowhere VALUES (1);", MIGRATE_ANY},
+        {NULL, NULL, MIGRATE_ANY},
     };
     db_t *db;
     int applied;
@@ -89,6 +89,27 @@ static void failed_migration_changes_nothing(void **state)
     assert_int_equal(applied, 0);
     assert_true(count(db, sql_versions) == 2);
     assert_true(count(db, sql_tables) == 2);  /* t3 was rolled back */
+    db_close(db);
+}
+
+static void other_engines_migrations_are_skipped(void **state)
+{
+    static const migration_t list[] = {
+        {"0010_a", "CREATE TABLE t10 (x INTEGER);", MIGRATE_SQLITE},
+        {"0011_b", "CREATE TABLE t11 (x tsvector GENERATED ALWAYS AS"
+                   " (to_tsvector('simple', 'x')) STORED) USING heap;",
+         MIGRATE_POSTGRES},
+        {"0012_c", "CREATE TABLE t12 (x INTEGER);", MIGRATE_ANY},
+        {NULL, NULL, MIGRATE_ANY},
+    };
+    db_t *db;
+    int applied;
+
+    (void)state;
+    assert_int_equal(db_open(url, &db), 0);
+    assert_int_equal(migrate_apply(db, list, &applied), 0);
+    assert_int_equal(applied, 2);
+    assert_true(count(db, sql_versions) == 4);  /* two from the tests above */
     db_close(db);
 }
 
@@ -120,6 +141,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(each_migration_runs_once),
         cmocka_unit_test(failed_migration_changes_nothing),
+        cmocka_unit_test(other_engines_migrations_are_skipped),
         cmocka_unit_test(embedded_schema_applies_cleanly),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
