@@ -23,13 +23,13 @@ static const char *sql_jobs_by_category =
     "  SELECT category_id, status, COUNT(*) AS n"
     "  FROM freelance_job_postings GROUP BY status, category_id)"
     " SELECT g.category_id, COALESCE(c.name, 'Uncategorised') AS name,"
-    "  SUM(CASE WHEN g.status = 'open' THEN g.n ELSE 0 END) AS open,"
-    "  SUM(CASE WHEN g.status = 'in_progress' THEN g.n ELSE 0 END)"
+    "  CAST(SUM(CASE WHEN g.status = 'open' THEN g.n ELSE 0 END) AS BIGINT) AS open,"
+    "  CAST(SUM(CASE WHEN g.status = 'in_progress' THEN g.n ELSE 0 END) AS BIGINT)"
     "   AS in_progress,"
-    "  SUM(CASE WHEN g.status = 'closed' THEN g.n ELSE 0 END) AS closed,"
-    "  SUM(CASE WHEN g.status = 'cancelled' THEN g.n ELSE 0 END)"
+    "  CAST(SUM(CASE WHEN g.status = 'closed' THEN g.n ELSE 0 END) AS BIGINT) AS closed,"
+    "  CAST(SUM(CASE WHEN g.status = 'cancelled' THEN g.n ELSE 0 END) AS BIGINT)"
     "   AS cancelled,"
-    "  SUM(g.n) AS total"
+    "  CAST(SUM(g.n) AS BIGINT) AS total"
     " FROM g LEFT JOIN categories c ON c.id = g.category_id"
     " GROUP BY g.category_id, c.name"
     " ORDER BY total DESC, name, g.category_id";
@@ -50,9 +50,9 @@ static const char *sql_rates_by_category =
     "  WINDOW w AS (PARTITION BY category_id ORDER BY hourly_rate_cents))"
     " SELECT r.category_id, COALESCE(c.name, 'Uncategorised') AS name,"
     "  COUNT(*) AS freelancers,"
-    "  CAST(ROUND(AVG(r.v)) AS INTEGER) AS avg_hourly_rate_cents,"
+    "  CAST(ROUND(AVG(r.v)) AS BIGINT) AS avg_hourly_rate_cents,"
     "  CAST(ROUND(AVG(CASE WHEN r.rn IN ((r.n + 1) / 2, (r.n + 2) / 2)"
-    "   THEN r.v END)) AS INTEGER) AS median_hourly_rate_cents"
+    "   THEN r.v END)) AS BIGINT) AS median_hourly_rate_cents"
     " FROM r LEFT JOIN categories c ON c.id = r.category_id"
     " GROUP BY r.category_id, c.name"
     " ORDER BY freelancers DESC, name, r.category_id";
@@ -68,34 +68,38 @@ static const char *sql_budgets_by_category =
     "  WINDOW w AS (PARTITION BY category_id ORDER BY budget_max_cents))"
     " SELECT b.category_id, COALESCE(c.name, 'Uncategorised') AS name,"
     "  COUNT(*) AS jobs,"
-    "  CAST(ROUND(AVG(b.v)) AS INTEGER) AS avg_budget_cents,"
+    "  CAST(ROUND(AVG(b.v)) AS BIGINT) AS avg_budget_cents,"
     "  CAST(ROUND(AVG(CASE WHEN b.rn IN ((b.n + 1) / 2, (b.n + 2) / 2)"
-    "   THEN b.v END)) AS INTEGER) AS median_budget_cents"
+    "   THEN b.v END)) AS BIGINT) AS median_budget_cents"
     " FROM b LEFT JOIN categories c ON c.id = b.category_id"
     " GROUP BY b.category_id, c.name"
     " ORDER BY jobs DESC, name, b.category_id";
 
 /* One row even when there are no proposals; the rate is null when no
  * proposal has been decided. */
-static const char *sql_proposals =
-    "WITH s AS ("
-    "  SELECT status, COUNT(*) AS n FROM freelance_proposals"
-    "  GROUP BY status),"
-    " t AS ("
-    "  SELECT COALESCE(SUM(n), 0) AS total,"
-    "   COALESCE(SUM(CASE WHEN status = 'accepted' THEN n END), 0)"
-    "    AS accepted,"
-    "   COALESCE(SUM(CASE WHEN status = 'rejected' THEN n END), 0)"
-    "    AS rejected,"
-    "   COALESCE(SUM(CASE WHEN status = 'withdrawn' THEN n END), 0)"
-    "    AS withdrawn,"
-    "   COALESCE(SUM(CASE WHEN status = 'pending' THEN n END), 0)"
-    "    AS pending"
-    "  FROM s)"
-    " SELECT total, accepted, rejected, withdrawn, pending,"
-    "  ROUND(CAST(accepted AS REAL) / NULLIF(accepted + rejected, 0), 4)"
-    "   AS acceptance_rate"
-    " FROM t";
+#define PROPOSALS_SQL(NUM)                                                  \
+    "WITH s AS ("                                                           \
+    "  SELECT status, COUNT(*) AS n FROM freelance_proposals"               \
+    "  GROUP BY status),"                                                   \
+    " t AS ("                                                               \
+    "  SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS total,"                \
+    "   CAST(COALESCE(SUM(CASE WHEN status = 'accepted' THEN n END), 0)"    \
+    "    AS BIGINT) AS accepted,"                                           \
+    "   CAST(COALESCE(SUM(CASE WHEN status = 'rejected' THEN n END), 0)"    \
+    "    AS BIGINT) AS rejected,"                                           \
+    "   CAST(COALESCE(SUM(CASE WHEN status = 'withdrawn' THEN n END), 0)"   \
+    "    AS BIGINT) AS withdrawn,"                                          \
+    "   CAST(COALESCE(SUM(CASE WHEN status = 'pending' THEN n END), 0)"     \
+    "    AS BIGINT) AS pending"                                             \
+    "  FROM s)"                                                             \
+    " SELECT total, accepted, rejected, withdrawn, pending,"                \
+    "  ROUND(CAST(accepted AS " NUM ") / NULLIF(accepted + rejected, 0), 4)"\
+    "   AS acceptance_rate"                                                 \
+    " FROM t"
+
+/* PostgreSQL rounds only NUMERIC to decimals. */
+static const char *sql_proposals = PROPOSALS_SQL("REAL");
+static const char *sql_proposals_pg = PROPOSALS_SQL("NUMERIC");
 
 static const char *sql_top_skills_demand =
     "SELECT s.name AS skill, d.jobs FROM ("
@@ -246,7 +250,8 @@ static int analytics_fill(db_t *db, int64_t now, json_t *obj)
         rc = rows_set(db, sql_budgets_by_category, 0, NULL, obj,
                       "budgets_by_category");
     if (rc == 0)
-        rc = row_set(db, sql_proposals, obj, "proposals");
+        rc = row_set(db, db_pick(db, sql_proposals, sql_proposals_pg), obj,
+                     "proposals");
     if (rc == 0)
         rc = rows_set(db, sql_top_skills_demand, 1, &top, obj,
                       "top_skills_demand");

@@ -205,17 +205,24 @@ int store_categories_list(db_t *db, int64_t limit, int64_t offset,
 
 /* Skills whose slug starts with a prefix: a range on the unique slug index,
  * [prefix, prefix || U+10FFFF), so no LIKE escaping is needed. */
-static const char *sql_skills_count =
-    "SELECT COUNT(*) FROM skills WHERE slug >= ?1 AND slug < ?1 || char(1114111)";
-static const char *sql_skills_page =
-    "SELECT s.id, s.name, s.slug,"
-    " (SELECT COUNT(*) FROM job_skills js JOIN freelance_job_postings j"
-    "  ON j.id = js.job_id WHERE js.skill_id = s.id AND j.status = 'open')"
-    "  AS open_jobs,"
-    " (SELECT COUNT(*) FROM profile_skills ps WHERE ps.skill_id = s.id)"
-    "  AS profiles"
-    " FROM skills s WHERE s.slug >= ?1 AND s.slug < ?1 || char(1114111)"
-    " ORDER BY s.slug, s.id LIMIT ?2 OFFSET ?3";
+#define SKILLS_COUNT(CHR)                                                   \
+    "SELECT COUNT(*) FROM skills WHERE slug >= ?1"                          \
+    " AND slug < ?1 || " CHR "(1114111)"
+#define SKILLS_PAGE(CHR)                                                    \
+    "SELECT s.id, s.name, s.slug,"                                          \
+    " (SELECT COUNT(*) FROM job_skills js JOIN freelance_job_postings j"    \
+    "  ON j.id = js.job_id WHERE js.skill_id = s.id AND j.status = 'open')" \
+    "  AS open_jobs,"                                                       \
+    " (SELECT COUNT(*) FROM profile_skills ps WHERE ps.skill_id = s.id)"    \
+    "  AS profiles"                                                         \
+    " FROM skills s WHERE s.slug >= ?1 AND s.slug < ?1 || " CHR "(1114111)" \
+    " ORDER BY s.slug, s.id LIMIT ?2 OFFSET ?3"
+
+/* The character of a code point: char() in SQLite, chr() in PostgreSQL. */
+static const char *sql_skills_count = SKILLS_COUNT("char");
+static const char *sql_skills_count_pg = SKILLS_COUNT("chr");
+static const char *sql_skills_page = SKILLS_PAGE("char");
+static const char *sql_skills_page_pg = SKILLS_PAGE("chr");
 
 int store_skills_list(db_t *db, const char *prefix, int64_t limit,
                       int64_t offset, json_t **items, int64_t *total)
@@ -226,10 +233,11 @@ int store_skills_list(db_t *db, const char *prefix, int64_t limit,
 
     if (prefix)
         catalog_normalise(prefix, display, slug);
-    rc = count_rows(db, sql_skills_count, slug, total);
+    rc = count_rows(db, db_pick(db, sql_skills_count, sql_skills_count_pg),
+                    slug, total);
     if (rc < 0)
         return rc;
-    rc = db_prepare(db, sql_skills_page, &st);
+    rc = db_prepare(db, db_pick(db, sql_skills_page, sql_skills_page_pg), &st);
     if (rc < 0)
         return rc;
     db_bind_text(st, 1, slug);

@@ -294,8 +294,8 @@ static const struct {
     {"contracts_by_freelancer_page_status", &sql_contracts_page_status},
 };
 
-int store_contracts_hot_queries(int index, const char **name,
-                                const char **sql)
+int store_contracts_hot_queries(enum db_engine engine, int index,
+                               const char **name, const char **sql)
 {
     if (index < 0 ||
         (size_t)index >= sizeof(hot_queries) / sizeof(hot_queries[0]))

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "store/dialect.h"
 #include "store/rows.h"
 
 #define STATUS_MAX 4  /* the most values a status column takes */
@@ -114,10 +115,13 @@ static json_t *rating_json(db_stmt_t *st, int count_col, int avg_col)
 /* ---- the freelancer's dashboard ---- */
 
 /* The average is the one the profile page shows: the kept rating_avg. */
-static const char *sql_fl_profile =
-    "SELECT id, title, rating_count, ROUND(rating_avg, 2),"
-    " completed_jobs, total_earnings_cents, hourly_rate_cents, currency"
-    " FROM freelance_profiles WHERE user_id = ?";
+#define FL_PROFILE(ROUND2)                                                  \
+    "SELECT id, title, rating_count, " ROUND2("rating_avg") ","             \
+    " completed_jobs, total_earnings_cents, hourly_rate_cents, currency"    \
+    " FROM freelance_profiles WHERE user_id = ?"
+
+static const char *sql_fl_profile = FL_PROFILE(SQ_ROUND2);
+static const char *sql_fl_profile_pg = FL_PROFILE(PG_ROUND2);
 
 /* Starts the dashboard object with the profile of user_id; *profile_id
  * gets its id. FH_ENOTFOUND when the user has no profile. */
@@ -126,7 +130,8 @@ static int fl_profile(db_t *db, int64_t user_id, json_t **dash,
 {
     db_stmt_t *st;
     json_t *profile;
-    int rc = db_prepare(db, sql_fl_profile, &st);
+    int rc = db_prepare(db, db_pick(db, sql_fl_profile, sql_fl_profile_pg),
+                        &st);
 
     if (rc < 0)
         return rc;
@@ -283,17 +288,20 @@ static int cl_counts(db_t *db, int64_t user_id, json_t *dash)
     return 0;
 }
 
-static const char *sql_cl_rating =
-    "SELECT rating_count, CASE WHEN rating_count > 0"
-    " THEN ROUND(CAST(rating_sum AS REAL) / rating_count, 2) END"
-    " FROM users WHERE id = ?";
+#define CL_RATING(AVG2)                                                     \
+    "SELECT rating_count, CASE WHEN rating_count > 0"                       \
+    " THEN " AVG2("rating_sum", "rating_count") " END"                      \
+    " FROM users WHERE id = ?"
+
+static const char *sql_cl_rating = CL_RATING(SQ_AVG2);
+static const char *sql_cl_rating_pg = CL_RATING(PG_AVG2);
 
 /* Adds the rating client user_id received to dash. */
 static int cl_rating(db_t *db, int64_t user_id, json_t *dash)
 {
     db_stmt_t *st;
     json_t *rating = NULL;
-    int rc = db_prepare(db, sql_cl_rating, &st);
+    int rc = db_prepare(db, db_pick(db, sql_cl_rating, sql_cl_rating_pg), &st);
 
     if (rc < 0)
         return rc;

@@ -60,6 +60,11 @@ void db_pool_stats(int *open, int *in_use)
 
 enum db_engine db_engine(const db_t *db) { return DB_OPS_OF(db)->engine; }
 
+const char *db_pick(const db_t *db, const char *sqlite_sql, const char *pg_sql)
+{
+    return DB_OPS_OF(db)->engine == DB_POSTGRES ? pg_sql : sqlite_sql;
+}
+
 int db_prepare(db_t *db, const char *sql, db_stmt_t **out)
 {
     return DB_OPS_OF(db)->prepare(db, sql, out);

@@ -36,6 +36,10 @@ void db_teardown(void);
 
 enum db_engine db_engine(const db_t *db);
 
+/* The SQL text for db's engine: sqlite_sql or pg_sql, both static strings
+ * (see db_prepare), for statements whose dialects differ. */
+const char *db_pick(const db_t *db, const char *sqlite_sql, const char *pg_sql);
+
 /* Prepares sql, or takes it from this connection's cache. sql must be a
  * string with static storage: its address is the cache key. The statement
  * is reset and its bindings cleared; it stays owned by the connection. */

@@ -31,6 +31,7 @@
 #define OID_INT8 20
 #define OID_INT2 21
 #define OID_INT4 23
+#define OID_TEXT 25
 #define OID_FLOAT4 700
 #define OID_FLOAT8 701
 #define OID_NUMERIC 1700
@@ -49,6 +50,7 @@ struct db_stmt {
     int nparams;
     char *values[MAX_PARAMS]; /* bound values as text; NULL = SQL NULL */
     Oid types[MAX_PARAMS];    /* from the first binding; 0 = infer */
+    bool seen[MAX_PARAMS];    /* bound before the statement was prepared */
     const char *name;         /* for slow-query logs */
     PGresult *res;            /* rows of the current run; NULL = not run */
     int row;                  /* current row of res; -1 before the first */
@@ -476,8 +478,10 @@ static int bind_value(db_stmt_t *st, int idx, const char *v, Oid type)
         return FH_ENOMEM;
     free(st->values[idx - 1]);
     st->values[idx - 1] = copy;
-    if (!st->prepared && st->types[idx - 1] == 0)
+    if (!st->prepared && !st->seen[idx - 1]) {
         st->types[idx - 1] = type;
+        st->seen[idx - 1] = true;
+    }
     return 0;
 }
 
@@ -539,6 +543,11 @@ static int stmt_execute(db_stmt_t *st)
     if (db->broken)
         return FH_EUNAVAILABLE;
     if (!st->prepared) {
+        /* A placeholder no variant of the caller binds (a filter left
+         * out) still needs a type: text, which it never meets. */
+        for (int i = 0; i < st->nparams; i++)
+            if (!st->seen[i])
+                st->types[i] = OID_TEXT;
         res = PQprepare(db->conn, st->pname, st->text, st->nparams,
                         st->types);
         if (PQresultStatus(res) != PGRES_COMMAND_OK) {

@@ -9,7 +9,8 @@
 #include "store/profiles.h"
 #include "store/proposals.h"
 
-typedef int (*hot_list_fn)(int index, const char **name, const char **sql);
+typedef int (*hot_list_fn)(enum db_engine engine, int index, const char **name,
+                           const char **sql);
 
 static const hot_list_fn hot_lists[] = {
     store_jobs_hot_queries,
@@ -45,7 +46,7 @@ int store_explain_hot(db_t *db, FILE *out)
 {
     for (size_t l = 0; l < sizeof(hot_lists) / sizeof(hot_lists[0]); l++) {
         const char *name, *sql;
-        for (int i = 0; hot_lists[l](i, &name, &sql) == 0; i++) {
+        for (int i = 0; hot_lists[l](db_engine(db), i, &name, &sql) == 0; i++) {
             int rc = explain_one(db, name, sql, out);
             if (rc < 0)
                 return rc;

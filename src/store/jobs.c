@@ -9,6 +9,7 @@
 #include "common/util.h"
 #include "obs/log.h"
 #include "store/catalog.h"
+#include "store/dialect.h"
 #include "store/rows.h"
 
 /* ---- reading one job ---- */
@@ -17,31 +18,38 @@
  * (whole, or a snippet) given by the caller. The nested objects come out of
  * *_json columns (see rows.h); a job with no category gets JSON null. The
  * per-row subqueries run only for the rows returned, after OFFSET. */
-#define JOB_COLUMNS(description)                                            \
+#define JOB_COLUMNS(OBJ, AGG, description)                                  \
     "SELECT j.id,"                                                          \
-    " (SELECT json_object('id', u.id, 'name', u.name,"                      \
+    " (SELECT " OBJ "('id', u.id, 'name', u.name,"                          \
     "   'country', COALESCE(j.client_country, u.country))"                  \
     "  FROM users u WHERE u.id = j.client_id) AS client_json,"              \
     " j.title, " description ","                                            \
-    " COALESCE((SELECT json_object('id', c.id, 'name', c.name)"             \
+    " COALESCE((SELECT " OBJ "('id', c.id, 'name', c.name)"                 \
     "  FROM categories c WHERE c.id = j.category_id), 'null')"              \
     "  AS category_json,"                                                   \
     " j.budget_type, j.budget_min_cents, j.budget_max_cents, j.currency,"   \
     " j.experience_level, j.status,"                                        \
-    " (SELECT json_group_array(sn) FROM"                                    \
+    " (SELECT " AGG "(sn) FROM"                                             \
     "  (SELECT s.name AS sn FROM job_skills js"                             \
     "   JOIN skills s ON s.id = js.skill_id"                                \
-    "   WHERE js.job_id = j.id ORDER BY js.skill_id)) AS skills_json,"     \
+    "   WHERE js.job_id = j.id ORDER BY js.skill_id) AS sk) AS skills_json,"\
     " j.proposal_count, j.posted_at, j.updated_at"
+#define SQ_JOB_COLUMNS(description) \
+    JOB_COLUMNS(SQ_JSON_OBJECT, SQ_JSON_AGG, description)
+#define PG_JOB_COLUMNS(description) \
+    JOB_COLUMNS(PG_JSON_OBJECT, PG_JSON_AGG, description)
 
 static const char *sql_job_get =
-    JOB_COLUMNS("j.description")
+    SQ_JOB_COLUMNS("j.description")
+    " FROM freelance_job_postings j WHERE j.id = ?";
+static const char *sql_job_get_pg =
+    PG_JOB_COLUMNS("j.description")
     " FROM freelance_job_postings j WHERE j.id = ?";
 
 int store_job_get(db_t *db, int64_t job_id, json_t **out)
 {
     db_stmt_t *st;
-    int rc = db_prepare(db, sql_job_get, &st);
+    int rc = db_prepare(db, db_pick(db, sql_job_get, sql_job_get_pg), &st);
 
     if (rc < 0)
         return rc;
@@ -389,24 +397,32 @@ int store_job_close(db_t *db, int64_t job_id, int64_t client_id,
 
 /* ---- a job's proposals ---- */
 
-#define PROPOSAL_COLUMNS                                                    \
+#define PROPOSAL_COLUMNS(OBJ, AVG2)                                         \
     "SELECT p.id, p.job_posting_id, p.freelancer_id, p.cover_letter,"       \
     " p.bid_amount_cents, p.currency, p.estimated_duration_days, p.status," \
     " p.created_at, p.updated_at,"                                          \
-    " json_object('id', f.id, 'name', u.name, 'title', f.title,"            \
-    "  'rating', json_object('average', CASE WHEN f.rating_count > 0"       \
-    "   THEN round(CAST(f.rating_sum AS REAL) / f.rating_count, 2) END,"    \
+    " " OBJ "('id', f.id, 'name', u.name, 'title', f.title,"                \
+    "  'rating', " OBJ "('average', CASE WHEN f.rating_count > 0"           \
+    "   THEN " AVG2("f.rating_sum", "f.rating_count") " END,"               \
     "   'count', f.rating_count)) AS freelancer_json"                       \
     " FROM freelance_proposals p"                                           \
     " JOIN freelance_profiles f ON f.id = p.freelancer_id"                  \
     " JOIN users u ON u.id = f.user_id"
+#define PROPOSALS_PAGE(OBJ, AVG2)                                           \
+    PROPOSAL_COLUMNS(OBJ, AVG2) " WHERE p.job_posting_id = ?1"              \
+    " ORDER BY p.created_at DESC, p.id DESC LIMIT ?3 OFFSET ?4"
+#define PROPOSALS_PAGE_STATUS(OBJ, AVG2)                                    \
+    PROPOSAL_COLUMNS(OBJ, AVG2)                                             \
+    " WHERE p.job_posting_id = ?1 AND p.status = ?2"                        \
+    " ORDER BY p.created_at DESC, p.id DESC LIMIT ?3 OFFSET ?4"
 
-static const char *sql_proposals_page =
-    PROPOSAL_COLUMNS " WHERE p.job_posting_id = ?1"
-    " ORDER BY p.created_at DESC, p.id DESC LIMIT ?3 OFFSET ?4";
+static const char *sql_proposals_page = PROPOSALS_PAGE(SQ_JSON_OBJECT, SQ_AVG2);
+static const char *sql_proposals_page_pg =
+    PROPOSALS_PAGE(PG_JSON_OBJECT, PG_AVG2);
 static const char *sql_proposals_page_status =
-    PROPOSAL_COLUMNS " WHERE p.job_posting_id = ?1 AND p.status = ?2"
-    " ORDER BY p.created_at DESC, p.id DESC LIMIT ?3 OFFSET ?4";
+    PROPOSALS_PAGE_STATUS(SQ_JSON_OBJECT, SQ_AVG2);
+static const char *sql_proposals_page_status_pg =
+    PROPOSALS_PAGE_STATUS(PG_JSON_OBJECT, PG_AVG2);
 static const char *sql_proposals_count =
     "SELECT COUNT(*) FROM freelance_proposals WHERE job_posting_id = ?1";
 static const char *sql_proposals_count_status =
@@ -446,8 +462,10 @@ int store_job_proposals(db_t *db, int64_t job_id, const char *status,
                                     : sql_proposals_count,
                          job_id, status, total);
     if (rc == 0)
-        rc = db_prepare(db, status ? sql_proposals_page_status
-                                   : sql_proposals_page, &st);
+        rc = db_prepare(db, status ? db_pick(db, sql_proposals_page_status,
+                                             sql_proposals_page_status_pg)
+                                   : db_pick(db, sql_proposals_page,
+                                             sql_proposals_page_pg), &st);
     if (rc == 0) {
         db_stmt_name(st, "job_proposals");
         db_bind_int64(st, 1, job_id);
@@ -610,7 +628,7 @@ static const char *const search_orders[JOB_SORTS] = {
     " ORDER BY j.posted_at DESC, j.id DESC",
     " ORDER BY j.budget_max_cents ASC NULLS LAST, j.id ASC",
     " ORDER BY j.budget_max_cents DESC NULLS LAST, j.id DESC",
-    " ORDER BY bm25(jobs_fts, 4.0, 1.0), j.id DESC",
+    NULL,  /* by the dialect's rank, then j.id DESC */
 };
 
 /* Two-step variants page through ids first; the outer query orders the
@@ -624,21 +642,46 @@ static const char *const search_outer_orders[JOB_SORTS] = {
 
 static const char *search_from =
     " FROM freelance_job_postings j WHERE j.status = ?1";
-/* CROSS JOIN keeps the join order in SQLite. The text's matches come
- * first: with the jobs outside, each job would run the MATCH again. */
-static const char *search_from_text =
-    " FROM jobs_fts CROSS JOIN freelance_job_postings j"
-    " ON j.id = jobs_fts.rowid WHERE jobs_fts MATCH ?2 AND j.status = ?1";
-static const char *search_from_skill =
-    " FROM job_skills js CROSS JOIN freelance_job_postings j"
-    " ON j.id = js.job_id WHERE js.skill_id = ?5 AND j.status = ?1";
-static const char *search_columns =
-    JOB_COLUMNS("substr(j.description, 1, 200) AS description_snippet");
 
-/* Built once by search_build(); never freed, like string literals. */
-static const char *search_sql[F_COMBOS][JOB_SORTS];  /* NULL: no such */
+/* What the search statements of one engine spell their own way. */
+typedef struct search_dialect {
+    const char *columns;
+    const char *from_text;   /* the text's matches, with ?1 and ?2 */
+    const char *from_skill;  /* the skill's jobs first, with ?1 and ?5 */
+    const char *rank;        /* relevance, best first in ascending order */
+} search_dialect_t;
+
+#define SEARCH_SNIPPET "substr(j.description, 1, 200) AS description_snippet"
+
+static const search_dialect_t search_dialects[2] = {
+    /* CROSS JOIN keeps the join order in SQLite. The text's matches come
+     * first: with the jobs outside, each job would run the MATCH again. */
+    [DB_SQLITE] = {
+        SQ_JOB_COLUMNS(SEARCH_SNIPPET),
+        " FROM jobs_fts CROSS JOIN freelance_job_postings j"
+        " ON j.id = jobs_fts.rowid WHERE jobs_fts MATCH ?2 AND j.status = ?1",
+        " FROM job_skills js CROSS JOIN freelance_job_postings j"
+        " ON j.id = js.job_id WHERE js.skill_id = ?5 AND j.status = ?1",
+        "bm25(jobs_fts, 4.0, 1.0)",
+    },
+    /* The generated search_vector weighs the title (A) above the
+     * description (B); ts_rank is higher for better matches. */
+    [DB_POSTGRES] = {
+        PG_JOB_COLUMNS(SEARCH_SNIPPET),
+        " FROM freelance_job_postings j"
+        " WHERE j.search_vector @@ plainto_tsquery('simple', ?2)"
+        " AND j.status = ?1",
+        " FROM job_skills js JOIN freelance_job_postings j"
+        " ON j.id = js.job_id WHERE js.skill_id = ?5 AND j.status = ?1",
+        "-ts_rank(j.search_vector, plainto_tsquery('simple', ?2))",
+    },
+};
+
+/* Built once by search_build(), per engine; never freed, like string
+ * literals. */
+static const char *search_sql[2][F_COMBOS][JOB_SORTS];  /* NULL: no such */
 static const char *search_names[F_COMBOS][JOB_SORTS];
-static const char *count_sql[F_COMBOS];
+static const char *count_sql[2][F_COMBOS];
 static const char *count_names[F_COMBOS];
 static int search_build_rc;
 static pthread_once_t search_once = PTHREAD_ONCE_INIT;
@@ -682,12 +725,12 @@ static const char *sb_take(strbuf_t *b)
 }
 
 /* FROM and WHERE of the combination flags, into b. */
-static void add_where(strbuf_t *b, unsigned flags)
+static void add_where(strbuf_t *b, const search_dialect_t *d, unsigned flags)
 {
     if (flags & F_TEXT)
-        sb_add(b, search_from_text);
+        sb_add(b, d->from_text);
     else if (flags & F_DRIVE)
-        sb_add(b, search_from_skill);  /* which holds the skill filter */
+        sb_add(b, d->from_skill);  /* which holds the skill filter */
     else
         sb_add(b, search_from);
     for (size_t i = 0; i < sizeof(search_filters) / sizeof(search_filters[0]);
@@ -737,22 +780,38 @@ static bool variant_is_index_ordered(unsigned flags, int sort)
     return false;
 }
 
+/* The ORDER BY of a sort, into b. */
+static void add_order(strbuf_t *b, const search_dialect_t *d, int sort)
+{
+    if (sort != JOB_SORT_RELEVANCE) {
+        sb_add(b, search_orders[sort]);
+        return;
+    }
+    sb_add(b, " ORDER BY ");
+    sb_add(b, d->rank);
+    sb_add(b, ", j.id DESC");
+}
+
 /* The page statement of a variant, into b. */
-static void add_page(strbuf_t *b, unsigned flags, int sort)
+static void add_page(strbuf_t *b, const search_dialect_t *d, unsigned flags,
+                     int sort)
 {
     if (variant_is_index_ordered(flags, sort)) {
-        sb_add(b, search_columns);
-        add_where(b, flags);
-        sb_add(b, search_orders[sort]);
+        sb_add(b, d->columns);
+        add_where(b, d, flags);
+        add_order(b, d, sort);
         sb_add(b, " LIMIT ?9 OFFSET ?10");
         return;
     }
-    sb_add(b, search_columns);
+    sb_add(b, d->columns);
     sb_add(b, " FROM (SELECT j.id AS pid");
-    if (sort == JOB_SORT_RELEVANCE)
-        sb_add(b, ", bm25(jobs_fts, 4.0, 1.0) AS prank");
-    add_where(b, flags);
-    sb_add(b, search_orders[sort]);
+    if (sort == JOB_SORT_RELEVANCE) {
+        sb_add(b, ", ");
+        sb_add(b, d->rank);
+        sb_add(b, " AS prank");
+    }
+    add_where(b, d, flags);
+    add_order(b, d, sort);
     sb_add(b, " LIMIT ?9 OFFSET ?10) AS p"
               " JOIN freelance_job_postings j ON j.id = p.pid");
     sb_add(b, search_outer_orders[sort]);
@@ -763,28 +822,34 @@ static void add_page(strbuf_t *b, unsigned flags, int sort)
 static void search_build(void)
 {
     for (unsigned f = 0; f < F_COMBOS; f++) {
-        strbuf_t count = {0};
-
         if ((f & F_DRIVE) && (!(f & F_SKILL) || (f & F_TEXT)))
             continue;  /* only a skill without text drives */
-        sb_add(&count, "SELECT COUNT(*)");
-        add_where(&count, f);
-        count_sql[f] = sb_take(&count);
         count_names[f] = variant_name("jobs_count", f, NULL);
-        if (count_sql[f] == NULL || count_names[f] == NULL)
+        if (count_names[f] == NULL)
             search_build_rc = FH_ENOMEM;
+        for (int e = 0; e < 2; e++) {
+            strbuf_t count = {0};
+            sb_add(&count, "SELECT COUNT(*)");
+            add_where(&count, &search_dialects[e], f);
+            count_sql[e][f] = sb_take(&count);
+            if (count_sql[e][f] == NULL)
+                search_build_rc = FH_ENOMEM;
+        }
 
         for (int s = 0; s < JOB_SORTS; s++) {
-            strbuf_t page = {0};
-
             if (s == JOB_SORT_RELEVANCE && !(f & F_TEXT))
                 continue;
-            add_page(&page, f, s);
-            search_sql[f][s] = sb_take(&page);
             search_names[f][s] = variant_name("jobs_search", f,
                                               search_sort_names[s]);
-            if (search_sql[f][s] == NULL || search_names[f][s] == NULL)
+            if (search_names[f][s] == NULL)
                 search_build_rc = FH_ENOMEM;
+            for (int e = 0; e < 2; e++) {
+                strbuf_t page = {0};
+                add_page(&page, &search_dialects[e], f, s);
+                search_sql[e][f][s] = sb_take(&page);
+                if (search_sql[e][f][s] == NULL)
+                    search_build_rc = FH_ENOMEM;
+            }
         }
     }
 }
@@ -796,12 +861,12 @@ static int search_ready(void)
 }
 
 /* Binds the filters of flags (never limit and offset) to st. */
-static void bind_filters(db_stmt_t *st, const job_search_t *q, unsigned flags,
-                         const char *match, int64_t skill_id)
+static void bind_filters(db_stmt_t *st, bool pg, const job_search_t *q,
+                         unsigned flags, const char *match, int64_t skill_id)
 {
     db_bind_text(st, 1, q->status);
-    if (flags & F_TEXT)
-        db_bind_text(st, 2, match);
+    if (flags & F_TEXT)  /* FTS5's phrases, or the words for plainto_tsquery */
+        db_bind_text(st, 2, pg ? q->text : match);
     if (flags & F_CATEGORY)
         db_bind_int64(st, 3, q->category_id);
     if (flags & F_LEVEL)
@@ -823,17 +888,18 @@ static int search_run(db_t *db, const job_search_t *q, unsigned flags,
                       int sort, const char *match, int64_t skill_id,
                       json_t **items, int64_t *total)
 {
+    int e = db_engine(db) == DB_POSTGRES ? DB_POSTGRES : DB_SQLITE;
     unsigned counted = flags;
     db_stmt_t *st;
     int rc;
 
     if ((flags & F_SKILL) && !(flags & F_TEXT))
         counted |= F_DRIVE;
-    rc = db_prepare(db, count_sql[counted], &st);
+    rc = db_prepare(db, count_sql[e][counted], &st);
     if (rc < 0)
         return rc;
     db_stmt_name(st, count_names[counted]);
-    bind_filters(st, q, flags, match, skill_id);
+    bind_filters(st, e == DB_POSTGRES, q, flags, match, skill_id);
     rc = db_step(st);
     if (rc == 1)
         *total = db_col_int64(st, 0);
@@ -847,11 +913,11 @@ static int search_run(db_t *db, const job_search_t *q, unsigned flags,
     }
     if (*total <= JOBS_SKILL_DRIVE_MAX)
         flags = counted;
-    rc = db_prepare(db, search_sql[flags][sort], &st);
+    rc = db_prepare(db, search_sql[e][flags][sort], &st);
     if (rc < 0)
         return rc;
     db_stmt_name(st, search_names[flags][sort]);
-    bind_filters(st, q, flags, match, skill_id);
+    bind_filters(st, e == DB_POSTGRES, q, flags, match, skill_id);
     db_bind_int64(st, 9, q->limit);
     db_bind_int64(st, 10, q->offset);
     return rows_array(st, items);
@@ -924,8 +990,10 @@ int store_jobs_search(db_t *db, const job_search_t *q, json_t **items,
     return 0;
 }
 
-int store_jobs_hot_queries(int index, const char **name, const char **sql)
+int store_jobs_hot_queries(enum db_engine engine, int index, const char **name,
+                           const char **sql)
 {
+    int e = engine == DB_POSTGRES ? DB_POSTGRES : DB_SQLITE;
     static const unsigned hot[] = {0, F_CATEGORY, F_CATEGORY | F_LEVEL,
                                    F_LEVEL};
     const int nhot = (int)(sizeof(hot) / sizeof(hot[0]));
@@ -937,13 +1005,13 @@ int store_jobs_hot_queries(int index, const char **name, const char **sql)
         return FH_ENOTFOUND;
     if (index == 2 * nhot) {
         *name = "job_get";
-        *sql = sql_job_get;
+        *sql = e == DB_POSTGRES ? sql_job_get_pg : sql_job_get;
     } else if (index % 2 == 0) {
         *name = search_names[hot[index / 2]][JOB_SORT_NEWEST];
-        *sql = search_sql[hot[index / 2]][JOB_SORT_NEWEST];
+        *sql = search_sql[e][hot[index / 2]][JOB_SORT_NEWEST];
     } else {
         *name = count_names[hot[index / 2]];
-        *sql = count_sql[hot[index / 2]];
+        *sql = count_sql[e][hot[index / 2]];
     }
     return 0;
 }

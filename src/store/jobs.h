@@ -85,6 +85,7 @@ int store_jobs_search(db_t *db, const job_search_t *q, json_t **items,
 /* The statements the common searches and job page run, for checking their
  * query plans: index 0, 1, ... gives a name and the SQL text; returns 0
  * while index is in range, FH_ENOTFOUND after. */
-int store_jobs_hot_queries(int index, const char **name, const char **sql);
+int store_jobs_hot_queries(enum db_engine engine, int index,
+                           const char **name, const char **sql);
 
 #endif

@@ -8,6 +8,7 @@
 #include "common/err.h"
 #include "common/util.h"
 #include "store/catalog.h"
+#include "store/dialect.h"
 #include "store/rows.h"
 
 /* ---- small helpers ---- */
@@ -757,16 +758,19 @@ static int search_bind(db_stmt_t *st, const profile_search_t *q)
     return idx;
 }
 
-static const char *sql_freelancer_card =
-    "SELECT p.id, p.user_id, u.name, p.title, p.hourly_rate_cents,"
-    " p.currency, p.rating_avg, p.rating_count, p.completed_jobs,"
-    " p.availability, p.country,"
-    " (SELECT json_group_array(name) FROM"
-    "   (SELECT s.name FROM profile_skills ps"
-    "    JOIN skills s ON s.id = ps.skill_id"
-    "    WHERE ps.profile_id = p.id ORDER BY ps.skill_id))"
-    " FROM freelance_profiles p JOIN users u ON u.id = p.user_id"
-    " WHERE p.id = ?";
+#define FREELANCER_CARD(AGG)                                                \
+    "SELECT p.id, p.user_id, u.name, p.title, p.hourly_rate_cents,"         \
+    " p.currency, p.rating_avg, p.rating_count, p.completed_jobs,"          \
+    " p.availability, p.country,"                                           \
+    " COALESCE((SELECT " AGG "(name) FROM"                                  \
+    "   (SELECT s.name FROM profile_skills ps"                              \
+    "    JOIN skills s ON s.id = ps.skill_id"                               \
+    "    WHERE ps.profile_id = p.id ORDER BY ps.skill_id) AS sk), '[]')"    \
+    " FROM freelance_profiles p JOIN users u ON u.id = p.user_id"           \
+    " WHERE p.id = ?"
+
+static const char *sql_freelancer_card = FREELANCER_CARD(SQ_JSON_AGG);
+static const char *sql_freelancer_card_pg = FREELANCER_CARD(PG_JSON_AGG);
 
 enum {  /* columns of sql_freelancer_card */
     FC_ID, FC_USER_ID, FC_NAME, FC_TITLE, FC_RATE, FC_CURRENCY,
@@ -809,7 +813,8 @@ static int search_cards(db_t *db, json_t *ids, json_t *items)
 
     json_array_foreach(ids, i, id) {
         db_stmt_t *st;
-        int rc = db_prepare(db, sql_freelancer_card, &st);
+        int rc = db_prepare(db, db_pick(db, sql_freelancer_card,
+                                        sql_freelancer_card_pg), &st);
 
         if (rc < 0)
             return rc;
@@ -915,7 +920,8 @@ int store_freelancers_search(db_t *db, const profile_search_t *q,
     return 0;
 }
 
-int store_profiles_hot_queries(int index, const char **name, const char **sql)
+int store_profiles_hot_queries(enum db_engine engine, int index,
+                               const char **name, const char **sql)
 {
     unsigned dflt = 1u << SF_AVAILABILITY;  /* available, sort=rating */
 
@@ -935,7 +941,8 @@ int store_profiles_hot_queries(int index, const char **name, const char **sql)
         return 0;
     case 3:
         *name = "freelancer_card";
-        *sql = sql_freelancer_card;
+        *sql = engine == DB_POSTGRES ? sql_freelancer_card_pg
+                                     : sql_freelancer_card;
         return 0;
     }
     return FH_ENOTFOUND;

@@ -106,7 +106,7 @@ int store_freelancers_search(db_t *db, const profile_search_t *q,
 /* The SQL of the hot statements, for query-plan checks: index 0.. gives a
  * name and the exact text given to db_prepare. Returns 0, or FH_ENOTFOUND
  * once index is past the last. */
-int store_profiles_hot_queries(int index, const char **name,
-                               const char **sql);
+int store_profiles_hot_queries(enum db_engine engine, int index,
+                               const char **name, const char **sql);
 
 #endif

@@ -445,8 +445,8 @@ static const struct {
     {"proposals_by_freelancer_page_status", &sql_props_page_status},
 };
 
-int store_proposals_hot_queries(int index, const char **name,
-                                const char **sql)
+int store_proposals_hot_queries(enum db_engine engine, int index,
+                               const char **name, const char **sql)
 {
     if (index < 0 ||
         (size_t)index >= sizeof(hot_queries) / sizeof(hot_queries[0]))

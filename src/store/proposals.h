@@ -63,7 +63,7 @@ int store_proposals_by_freelancer(db_t *db, int64_t profile_id,
 
 /* The SQL of the list statements, for query-plan checks: 0 and the
  * statement's name and text while index is in range, FH_ENOTFOUND after. */
-int store_proposals_hot_queries(int index, const char **name,
-                                const char **sql);
+int store_proposals_hot_queries(enum db_engine engine, int index,
+                               const char **name, const char **sql);
 
 #endif

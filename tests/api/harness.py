@@ -15,6 +15,8 @@ database and speaks HTTP to it. Every API test file builds on this.
 import http.client
 import json
 import os
+import random
+import re
 import shutil
 import signal
 import socket
@@ -32,6 +34,140 @@ SOURCE_DIR = os.environ.get("FH_SOURCE_DIR", os.path.dirname(os.path.dirname(HER
 BIN = os.environ.get("FH_BIN", os.path.join(SOURCE_DIR, "build", "freelance-hub"))
 SHARED_DATA = os.environ.get(
     "FH_SHARED_DATA", os.path.join(os.path.dirname(SOURCE_DIR), "shared", "data"))
+
+
+# When FH_TEST_PG names the socket directory of a running cluster
+# (tests/pg/cluster start DIR), every Server gets a fresh PostgreSQL
+# database of its own instead of an SQLite file, dropped after the test.
+PG_SOCKET_DIR = os.environ.get("FH_TEST_PG") or None
+ENGINE = "postgres" if PG_SOCKET_DIR else "sqlite"
+
+
+def pg_url(dbname):
+    return "postgresql:///%s?host=%s&user=postgres" % (dbname, PG_SOCKET_DIR)
+
+
+def psql(dbname, sql, csv=False):
+    """Runs sql through psql on the test cluster; returns its output."""
+    args = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", pg_url(dbname)]
+    if csv:
+        args.insert(1, "--csv")
+    p = subprocess.run(args, input=sql, capture_output=True, text=True,
+                       timeout=120)
+    if p.returncode != 0:
+        raise AssertionError("psql failed: %s\n%s" % (p.stderr, sql[:500]))
+    return p.stdout
+
+
+def sql_literal(v):
+    """v as an SQL literal (for the test helpers only: never in the server)."""
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def _inline_params(sql, params):
+    """Replaces each ? of sql outside quotes with the next of params."""
+    if isinstance(params, dict):
+        raise AssertionError("named parameters are not supported")
+    params = list(params)
+    out, quote = [], None
+    for ch in sql:
+        if quote:
+            out.append(ch)
+            if ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+            out.append(ch)
+        elif ch == "?":
+            out.append(sql_literal(params.pop(0)))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+class PgRow(tuple):
+    """A row that reads by position or by column name, like sqlite3.Row."""
+
+    def __new__(cls, values, names):
+        row = super().__new__(cls, values)
+        row._names = names
+        return row
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self._names.index(key))
+        return tuple.__getitem__(self, key)
+
+    def keys(self):
+        return list(self._names)
+
+
+class PgCursor:
+    def __init__(self, rows, rowcount):
+        self._rows = rows
+        self.rowcount = rowcount
+
+    def fetchone(self):
+        return self._rows.pop(0) if self._rows else None
+
+    def fetchall(self):
+        rows, self._rows = self._rows, []
+        return rows
+
+    def __iter__(self):
+        return iter(self.fetchall())
+
+
+class PgConnection:
+    """Just enough of sqlite3's connection for the tests that look at or
+    change the database behind the server: each statement runs through
+    psql in its own transaction (autocommit). Rows of a query come back
+    with their JSON types."""
+
+    row_factory = None
+
+    def __init__(self, dbname):
+        self.dbname = dbname
+
+    def execute(self, sql, params=()):
+        sql = _inline_params(sql, params).strip().rstrip(";")
+        if re.match(r"(?is)^\s*(select|with)\b", sql):
+            out = psql(self.dbname, "SELECT json_agg(json_build_array(q.*))"
+                       " FROM (%s) q;\nSELECT * FROM (%s) q LIMIT 0;" % (sql, sql),
+                       csv=True)
+            lines = out.splitlines()
+            names = lines[1].split(",") if len(lines) > 1 else []
+            data = json.loads(lines[0]) if lines and lines[0] else None
+            rows = [PgRow(_flatten(r), names) for r in (data or [])]
+            return PgCursor(rows, -1)
+        out = psql(self.dbname, sql + ";")
+        return PgCursor([], -1)
+
+    def executescript(self, sql):
+        psql(self.dbname, sql)
+
+    def commit(self):
+        pass
+
+    def close(self):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _flatten(r):
+    """json_build_array(q.*) gives [[col, ...]]: the row's values."""
+    return r[0] if len(r) == 1 and isinstance(r[0], list) else r
 
 
 class Response:
@@ -90,6 +226,12 @@ class Server:
 
     def __init__(self, env=None, db_url=None):
         self.dir = tempfile.mkdtemp(prefix="fh-test-")
+        self.pg_db = None   # the PostgreSQL database this object created
+        if db_url is None and PG_SOCKET_DIR:
+            self.pg_db = "fh_test_%d_%06d" % (os.getpid(),
+                                              random.randrange(1000000))
+            psql("postgres", "CREATE DATABASE %s;" % self.pg_db)
+            db_url = pg_url(self.pg_db)
         self.db_url = db_url or "sqlite:" + os.path.join(self.dir, "test.db")
         self.log_path = os.path.join(self.dir, "server.log")
         self.env = dict(os.environ)
@@ -143,8 +285,23 @@ class Server:
                                      (code, self.read_file("stderr")))
         self.proc = None
 
+    @property
+    def engine(self):
+        return "postgres" if self.db_url.startswith("postgres") else "sqlite"
+
+    def connect(self, timeout=30, **kw):
+        """A connection to this server's database from the test itself: an
+        sqlite3 connection, or a PgConnection that speaks through psql."""
+        if self.engine == "postgres":
+            return PgConnection(self.db_url.split("/")[3].split("?")[0])
+        import sqlite3
+        return sqlite3.connect(self.db_url[len("sqlite:"):], timeout=timeout, **kw)
+
     def cleanup(self):
         self.stop(expect_code=None)
+        if self.pg_db:
+            psql("postgres", "DROP DATABASE IF EXISTS %s WITH (FORCE);" % self.pg_db)
+            self.pg_db = None
         if os.environ.get("FH_KEEP_TEST_DIRS") is None:
             shutil.rmtree(self.dir, ignore_errors=True)
 
