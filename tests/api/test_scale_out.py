@@ -3,6 +3,7 @@ instances and nginx, puts a mixed load through nginx and checks that no
 write through one instance is followed by a stale read through the other
 or through nginx, and that the rate limits are shared. It runs on the
 engines it can: SQLite always, PostgreSQL when initdb is installed."""
+import glob
 import os
 import shutil
 import subprocess
@@ -16,6 +17,9 @@ SCRIPT = os.path.join(SOURCE_DIR, "scripts", "scale-out")
 def missing_tools():
     return [t for t in ("redis-server", "nginx", "wrk")
             if shutil.which(t) is None and not os.path.exists("/usr/sbin/" + t)]
+
+
+PG_FOUND = bool(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
 
 
 class ScaleOutTest(unittest.TestCase):
@@ -32,6 +36,10 @@ class ScaleOutTest(unittest.TestCase):
 
     def test_two_instances_on_one_sqlite_file_never_read_stale(self):
         self.run_script("sqlite")
+
+    @unittest.skipUnless(PG_FOUND, "PostgreSQL's server binaries are not installed")
+    def test_two_instances_on_postgresql_never_read_stale(self):
+        self.run_script("pg")
 
 
 if __name__ == "__main__":
