@@ -100,8 +100,10 @@ int db_query_plan(db_t *db, const char *sql, json_t *lines);
  * held by a request right now. */
 void db_pool_stats(int *open, int *in_use);
 
-/* What the engine says of its indexes, as a JSON array of objects (for
- * SQLite the planner statistics of ANALYZE; no usage counts are kept). */
+/* What the engine says of its indexes, as a JSON array of objects
+ * {table_name, index_name, stat}: for SQLite the planner statistics of
+ * ANALYZE (no usage counts are kept), for PostgreSQL the usage counts of
+ * pg_stat_user_indexes. */
 int db_index_stats(db_t *db, json_t **out);
 
 /* Rows changed by the last statement that ran on db. */

@@ -752,8 +752,23 @@ static int pg_query_plan(db_t *db, const char *sql, json_t *lines)
 
     if (text == NULL)
         return FH_ENOMEM;
+    Oid types[MAX_PARAMS] = {0};
+
     PQclear(PQexec(db->conn, "DEALLOCATE fh_explain"));
-    res = PQprepare(db->conn, "fh_explain", text, nparams, NULL);
+    /* A placeholder that this text does not use has no type the server can
+     * infer: give each such one text, as stmt_execute() does, and retry. */
+    for (int tries = 0;; tries++) {
+        res = PQprepare(db->conn, "fh_explain", text, nparams, types);
+        const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+        const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+        const char *dollar = msg ? strchr(msg, '$') : NULL;
+        int n = dollar ? atoi(dollar + 1) : 0;
+        if (state == NULL || strcmp(state, "42P18") != 0 || n < 1 ||
+            n > nparams || tries >= nparams)
+            break;
+        types[n - 1] = OID_TEXT;
+        PQclear(res);
+    }
     free(text);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
         rc = map_result(db, res, "explain");
@@ -782,9 +797,12 @@ static int pg_query_plan(db_t *db, const char *sql, json_t *lines)
     return rc;
 }
 
+/* Usage counts since the statistics were last reset, in the one text
+ * column that SQLite's sqlite_stat1 figures also fill. */
 static const char *sql_index_stats =
     "SELECT relname AS table_name, indexrelname AS index_name,"
-    " idx_scan, idx_tup_read, idx_tup_fetch"
+    " 'idx_scan=' || idx_scan || ' idx_tup_read=' || idx_tup_read"
+    " || ' idx_tup_fetch=' || idx_tup_fetch AS stat"
     " FROM pg_stat_user_indexes ORDER BY relname, indexrelname";
 
 static int pg_index_stats(db_t *db, json_t **out)

@@ -665,15 +665,19 @@ static const search_dialect_t search_dialects[2] = {
         "bm25(jobs_fts, 4.0, 1.0)",
     },
     /* The generated search_vector weighs the title (A) above the
-     * description (B); ts_rank is higher for better matches. */
+     * description (B); ts_rank is higher for better matches. The words
+     * are ANDed like FTS5's phrases, though not held adjacent within one
+     * word ("full-stack"). */
     [DB_POSTGRES] = {
         PG_JOB_COLUMNS(SEARCH_SNIPPET),
         " FROM freelance_job_postings j"
-        " WHERE j.search_vector @@ plainto_tsquery('simple', ?2)"
+        " WHERE j.search_vector @@"
+        " plainto_tsquery('simple', fh_search_text(?2))"
         " AND j.status = ?1",
         " FROM job_skills js JOIN freelance_job_postings j"
         " ON j.id = js.job_id WHERE js.skill_id = ?5 AND j.status = ?1",
-        "-ts_rank(j.search_vector, plainto_tsquery('simple', ?2))",
+        "-ts_rank(j.search_vector,"
+        " plainto_tsquery('simple', fh_search_text(?2)))",
     },
 };
 

@@ -241,14 +241,14 @@ rollback:
 /* Each field is a pair: whether it is given, then its value. */
 static const char *sql_profile_update =
     "UPDATE freelance_profiles SET"
-    " title = CASE WHEN ? THEN ? ELSE title END,"
-    " bio = CASE WHEN ? THEN ? ELSE bio END,"
-    " hourly_rate_cents = CASE WHEN ? THEN ? ELSE hourly_rate_cents END,"
-    " currency = CASE WHEN ? THEN ? ELSE currency END,"
-    " availability = CASE WHEN ? THEN ? ELSE availability END,"
-    " experience_level = CASE WHEN ? THEN ? ELSE experience_level END,"
-    " category_id = CASE WHEN ? THEN ? ELSE category_id END,"
-    " country = CASE WHEN ? THEN ? ELSE country END,"
+    " title = CASE WHEN ? <> 0 THEN ? ELSE title END,"
+    " bio = CASE WHEN ? <> 0 THEN ? ELSE bio END,"
+    " hourly_rate_cents = CASE WHEN ? <> 0 THEN ? ELSE hourly_rate_cents END,"
+    " currency = CASE WHEN ? <> 0 THEN ? ELSE currency END,"
+    " availability = CASE WHEN ? <> 0 THEN ? ELSE availability END,"
+    " experience_level = CASE WHEN ? <> 0 THEN ? ELSE experience_level END,"
+    " category_id = CASE WHEN ? <> 0 THEN ? ELSE category_id END,"
+    " country = CASE WHEN ? <> 0 THEN ? ELSE country END,"
     " updated_at = ?"
     " WHERE id = ?";
 

@@ -75,8 +75,10 @@ def _inline_params(sql, params):
     if isinstance(params, dict):
         raise AssertionError("named parameters are not supported")
     params = list(params)
-    out, quote = [], None
-    for ch in sql:
+    out, quote, used, i = [], None, 0, 0
+    while i < len(sql):
+        ch = sql[i]
+        i += 1
         if quote:
             out.append(ch)
             if ch == quote:
@@ -85,7 +87,11 @@ def _inline_params(sql, params):
             quote = ch
             out.append(ch)
         elif ch == "?":
-            out.append(sql_literal(params.pop(0)))
+            digits = re.match(r"\d*", sql[i:]).group(0)
+            i += len(digits)
+            n = int(digits) if digits else used + 1
+            used = max(used, n)
+            out.append(sql_literal(params[n - 1]))
         else:
             out.append(ch)
     return "".join(out)
@@ -109,9 +115,10 @@ class PgRow(tuple):
 
 
 class PgCursor:
-    def __init__(self, rows, rowcount):
+    def __init__(self, rows, rowcount, lastrowid=None):
         self._rows = rows
         self.rowcount = rowcount
+        self.lastrowid = lastrowid
 
     def fetchone(self):
         return self._rows.pop(0) if self._rows else None
@@ -127,27 +134,57 @@ class PgCursor:
 class PgConnection:
     """Just enough of sqlite3's connection for the tests that look at or
     change the database behind the server: each statement runs through
-    psql in its own transaction (autocommit). Rows of a query come back
-    with their JSON types."""
+    psql on its own (autocommit; BEGIN and COMMIT do nothing). Rows come
+    back with their JSON types; an INSERT, UPDATE or DELETE reports its
+    rowcount and the id of its last row as lastrowid."""
 
     row_factory = None
 
     def __init__(self, dbname):
         self.dbname = dbname
 
+    @staticmethod
+    def _wrap(sql):
+        """sql as a statement that answers its rows as one JSON array."""
+        head = sql.lstrip()[:10].upper()
+        if head.startswith(("SELECT", "WITH", "VALUES")):
+            return ("SELECT COALESCE(json_agg(row_to_json(q)), '[]')"
+                    " FROM (%s) q" % sql)
+        if head.startswith(("INSERT", "UPDATE", "DELETE")):
+            if not re.search(r"(?i)\bRETURNING\b", sql):
+                sql += " RETURNING *"
+            return ("WITH q AS (%s) SELECT COALESCE(json_agg(row_to_json(q)),"
+                    " '[]') FROM q" % sql)
+        return None
+
+    def _run(self, statements):
+        """Runs statements (already inlined) in one psql call; returns the
+        cursor of the last."""
+        script, wrapped = [], []
+        for sql in statements:
+            sql = sql.strip().rstrip(";")
+            if re.match(r"(?i)^(BEGIN|COMMIT|ROLLBACK|END)\b", sql):
+                continue
+            w = self._wrap(sql)
+            wrapped.append(w is not None)
+            script.append((w or sql) + ";")
+        if not script:
+            return PgCursor([], -1)
+        out = psql(self.dbname, "\n".join(script)).splitlines()
+        if not wrapped[-1]:
+            return PgCursor([], -1)
+        pairs = json.loads(out[-1], object_pairs_hook=list)
+        rows = [PgRow([v for _, v in r], [k for k, _ in r]) for r in pairs]
+        last = None
+        if rows and "id" in rows[-1].keys():
+            last = rows[-1]["id"]
+        return PgCursor(rows, len(rows), last)
+
     def execute(self, sql, params=()):
-        sql = _inline_params(sql, params).strip().rstrip(";")
-        if re.match(r"(?is)^\s*(select|with)\b", sql):
-            out = psql(self.dbname, "SELECT json_agg(json_build_array(q.*))"
-                       " FROM (%s) q;\nSELECT * FROM (%s) q LIMIT 0;" % (sql, sql),
-                       csv=True)
-            lines = out.splitlines()
-            names = lines[1].split(",") if len(lines) > 1 else []
-            data = json.loads(lines[0]) if lines and lines[0] else None
-            rows = [PgRow(_flatten(r), names) for r in (data or [])]
-            return PgCursor(rows, -1)
-        out = psql(self.dbname, sql + ";")
-        return PgCursor([], -1)
+        return self._run([_inline_params(sql, params)])
+
+    def executemany(self, sql, seq):
+        return self._run([_inline_params(sql, p) for p in seq])
 
     def executescript(self, sql):
         psql(self.dbname, sql)
@@ -163,11 +200,6 @@ class PgConnection:
 
     def __exit__(self, *exc):
         return False
-
-
-def _flatten(r):
-    """json_build_array(q.*) gives [[col, ...]]: the row's values."""
-    return r[0] if len(r) == 1 and isinstance(r[0], list) else r
 
 
 class Response:
@@ -335,6 +367,57 @@ class Server:
                            capture_output=True, text=True, timeout=600)
         if check and p.returncode != 0:
             raise AssertionError("%s failed (%d): %s" % (args, p.returncode, p.stderr))
+        return p
+
+    # Tables in an order that keeps every foreign key satisfied.
+    SEED_TABLES = ("users", "categories", "skills", "freelance_profiles",
+                   "portfolio_items", "profile_skills", "freelance_job_postings",
+                   "job_skills", "freelance_proposals", "freelance_contracts",
+                   "reviews", "sessions")
+
+    def seed(self, *args):
+        """Runs `freelance-hub seed ARGS` for this server's database. The
+        seed command fills SQLite files only, so on PostgreSQL the demo
+        marketplace is seeded into a scratch SQLite file and copied over
+        row for row (ids included), then vacuumed and analyzed."""
+        if self.engine == "sqlite":
+            return self.cli("seed", *args)
+        import csv
+        import io
+        import sqlite3
+        scratch = os.path.join(self.dir, "seed-scratch.db")
+        env = dict(self.env, DATABASE_URL="sqlite:" + scratch)
+        p = subprocess.run([BIN, "seed"] + list(args), env=env,
+                           capture_output=True, text=True, timeout=600)
+        if p.returncode != 0:
+            raise AssertionError("seed failed (%d): %s" % (p.returncode, p.stderr))
+        self.cli("migrate")
+        con = sqlite3.connect(scratch)
+        script = ["BEGIN;"]
+        try:
+            for t in self.SEED_TABLES:
+                cur = con.execute('SELECT * FROM "%s"' % t)
+                cols = [d[0] for d in cur.description]
+                buf = io.StringIO()
+                w = csv.writer(buf, lineterminator="\n")
+                for row in cur:
+                    w.writerow(["\\N" if v is None else v for v in row])
+                script.append("COPY %s (%s) FROM STDIN WITH (FORMAT csv, NULL '\\N');"
+                              % (t, ", ".join(cols)))
+                script.append(buf.getvalue() + "\\.")
+                if "id" in cols:
+                    script.append("SELECT setval(pg_get_serial_sequence('%s', 'id'),"
+                                  " COALESCE(MAX(id), 0) + 1, false) FROM %s;" % (t, t))
+        finally:
+            con.close()
+        script.append("COMMIT;")
+        dbname = self.db_url.split("/")[3].split("?")[0]
+        psql(dbname, "\n".join(script))
+        # As autovacuum would in time. The first pass right after the load
+        # leaves the visibility map empty; the second fills it, so that
+        # counts can read their covering indexes alone.
+        psql(dbname, "VACUUM ANALYZE;")
+        psql(dbname, "VACUUM;")
         return p
 
     # ---- HTTP ----

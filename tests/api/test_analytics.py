@@ -62,7 +62,7 @@ def db_run(srv, sql, args=()):
     """Runs one statement on the test server's SQLite file, for what the API
     cannot do: adding categories (reference data) and moving posting times
     into past weeks."""
-    con = sqlite3.connect(srv.db_url[len("sqlite:"):], timeout=10)
+    con = srv.connect()
     try:
         with con:
             return con.execute(sql, args).lastrowid
@@ -432,12 +432,12 @@ class AnalyticsSeededTest(ApiTest):
     def setUpClass(cls):
         cls.srv = Server(env={"CACHE_ENABLED": "false"})
         try:
-            cls.srv.cli("seed", "--jobs", "3000", "--seed", "11")
+            cls.srv.seed("--jobs", "3000", "--seed", "11")
             cls.srv.start()
         except BaseException:
             cls.srv.cleanup()
             raise
-        con = sqlite3.connect(cls.srv.db_url[len("sqlite:"):])
+        con = cls.srv.connect()
         try:
             q = lambda sql: con.execute(sql).fetchall()
             cls.jobs = q("SELECT id, category_id, budget_type,"

@@ -86,7 +86,7 @@ class AuthTest(ApiTest):
     def test_expired_session_is_401(self):
         self.assertStatus(self.register("old@example.com"), 201)
         token = self.login("old@example.com").data["token"]
-        db = sqlite3.connect(self.srv.db_url[len("sqlite:"):])
+        db = self.srv.connect()
         with db:
             db.execute("UPDATE sessions SET expires_at = expires_at - 400000")
         db.close()
@@ -96,7 +96,7 @@ class AuthTest(ApiTest):
     def test_tokens_are_stored_only_hashed(self):
         self.assertStatus(self.register("hashed@example.com"), 201)
         token = self.login("hashed@example.com").data["token"]
-        db = sqlite3.connect(self.srv.db_url[len("sqlite:"):])
+        db = self.srv.connect()
         rows = db.execute("SELECT token_hash FROM sessions").fetchall()
         pw = db.execute("SELECT password_hash FROM users WHERE email='hashed@example.com'"
                         ).fetchone()[0]

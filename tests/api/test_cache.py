@@ -68,7 +68,7 @@ class CacheTestBase(ApiTest):
             super().tearDownClass()
 
     def sql(self, statement, args=()):
-        con = sqlite3.connect(self.srv.db_url[len("sqlite:"):], timeout=30)
+        con = self.srv.connect()
         try:
             with con:
                 cur = con.execute(statement, args)

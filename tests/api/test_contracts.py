@@ -232,7 +232,7 @@ class ContractListTest(ContractTestBase):
             self.assertEqual([k["id"] for k in self.walk(path, 3, user=f)], ids)
         walked = [k["id"] for k in self.walk(base + "?status=active", 3, user=f)]
         self.assertEqual(walked, [k["id"] for k in whole])
-        db = sqlite3.connect(self.srv.db_url[len("sqlite:"):], timeout=30)
+        db = self.srv.connect()
         db.execute("ANALYZE")
         db.commit()
         db.close()

@@ -483,7 +483,7 @@ def seeded_caller(srv, user_id, role):
     row written as the server writes one (the BLAKE2b-256 of the token)."""
     token = secrets.token_urlsafe(32)
     digest = hashlib.blake2b(token.encode(), digest_size=32).hexdigest()
-    con = sqlite3.connect(srv.db_url[len("sqlite:"):], timeout=10)
+    con = srv.connect()
     try:
         with con:
             con.execute("INSERT INTO sessions (user_id, token_hash, created_at,"
@@ -503,12 +503,12 @@ class DashboardSeededTest(ApiTest):
     def setUpClass(cls):
         cls.srv = Server(env={"CACHE_ENABLED": "true"})
         try:
-            cls.srv.cli("seed", "--jobs", "3000", "--seed", "5")
+            cls.srv.seed("--jobs", "3000", "--seed", "5")
             cls.srv.start()
         except BaseException:
             cls.srv.cleanup()
             raise
-        con = sqlite3.connect(cls.srv.db_url[len("sqlite:"):])
+        con = cls.srv.connect()
         con.row_factory = sqlite3.Row
         try:
             q = lambda sql: [dict(r) for r in con.execute(sql)]

@@ -13,10 +13,10 @@ class Db:
     their endpoints answer 501 (not implemented yet)."""
 
     def __init__(self, srv):
-        self.path = srv.db_url[len("sqlite:"):]
+        self.srv = srv
 
     def run(self, sql, args=()):
-        con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        con = self.srv.connect(isolation_level=None)
         try:
             con.execute("BEGIN IMMEDIATE")
             cur = con.execute(sql, args)
@@ -73,7 +73,7 @@ def add_proposal(srv, db, freelancer, job_id, bid=45000):
     if r.status != 501:
         raise AssertionError("proposal creation failed: %r" % (r,))
     now = int(time.time())
-    con = sqlite3.connect(db.path, timeout=10, isolation_level=None)
+    con = db.srv.connect(isolation_level=None)
     try:
         con.execute("BEGIN IMMEDIATE")
         pid = con.execute(

@@ -369,7 +369,7 @@ class ContractTest(ApiTest):
     def setUpClass(cls):
         from harness import Server
         cls.srv = Server(env=cls.server_env)
-        cls.srv.cli("seed", "--jobs", "200")
+        cls.srv.seed("--jobs", "200")
         cls.srv.start()
 
     # ---- fixtures: each returns (user, path parameters, body members) ----

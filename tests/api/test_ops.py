@@ -5,8 +5,9 @@ import os
 import shutil
 import subprocess
 import time
+import unittest
 
-from harness import ApiTest, Server, main
+from harness import ENGINE, ApiTest, Server, main
 
 
 class HealthTest(ApiTest):
@@ -15,6 +16,8 @@ class HealthTest(ApiTest):
         self.assertStatus(r, 200)
         self.assertEqual(r.data["status"], "ok")
 
+    @unittest.skipIf(ENGINE == "postgres", "moves the SQLite file away; "
+                     "test_pg_outage.py stops PostgreSQL instead")
     def test_readyz_goes_503_when_database_is_gone_and_back(self):
         r = self.assertStatus(self.srv.request("GET", "/readyz", base=False), 200)
         path = self.srv.db_url[len("sqlite:"):]
@@ -138,6 +141,9 @@ class LogRotationTest(ApiTest):
         self.assertIn("after-rotation", self.srv.log())
 
 
+@unittest.skipIf(ENGINE == "postgres",
+                 "maintain runs SQLite's steps (ANALYZE, optimize, integrity "
+                 "check, VACUUM); its PostgreSQL steps are not in this build")
 class MaintainTest(ApiTest):
     def test_maintain_reports_each_step(self):
         p = self.srv.cli("maintain", "--vacuum")
@@ -171,11 +177,14 @@ class AdminStatsTest(ApiTest):
             self.assertLessEqual(cat["p95_ms"], cat["p99_ms"])
         self.assertGreaterEqual(d["requests_total"], 20)
         self.assertIn("slow_queries_total", d)
-        self.assertEqual(d["database"]["engine"], "sqlite")
+        self.assertEqual(d["database"]["engine"],
+                         "postgresql" if self.srv.engine == "postgres" else "sqlite")
         self.assertGreaterEqual(d["database"]["connections_open"], 1)
         self.assertIsInstance(d["indexes"], list)
         self.assertIn("private", r.header("cache-control"))
 
+    @unittest.skipIf(ENGINE == "postgres", "maintain runs on SQLite only in "
+                     "this build; PostgreSQL has the usage-count test below")
     def test_index_statistics_appear_after_maintain(self):
         admin = self.srv.user("admin")
         self.srv.cli("maintain")
@@ -183,6 +192,18 @@ class AdminStatsTest(ApiTest):
         tables = {x["table_name"] for x in d["indexes"]}
         self.assertIn("users", tables)
         self.assertTrue(all(x["stat"] for x in d["indexes"]))
+
+
+    @unittest.skipUnless(ENGINE == "postgres", "usage counts are PostgreSQL's")
+    def test_index_usage_counts_on_postgresql(self):
+        admin = self.srv.user("admin")
+        d = self.srv.get("/admin/stats", user=admin).data
+        rows = {x["index_name"]: x for x in d["indexes"]}
+        self.assertIn("jobs_search_vector", rows)
+        self.assertIn("users", {x["table_name"] for x in d["indexes"]})
+        for x in rows.values():
+            self.assertRegex(x["stat"],
+                             r"^idx_scan=\d+ idx_tup_read=\d+ idx_tup_fetch=\d+$")
 
 
 class ConfigTest(ApiTest):

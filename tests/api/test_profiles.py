@@ -31,8 +31,7 @@ class ProfileTestBase(ApiTest):
     _tag = 0
 
     def db(self):
-        path = self.srv.db_url[len("sqlite:"):]
-        return closing(sqlite3.connect(path, timeout=10))
+        return closing(self.srv.connect())
 
     def sql(self, statement, args=()):
         with self.db() as c:

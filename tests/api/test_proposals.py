@@ -423,7 +423,7 @@ class ProposalListTest(ProposalTestBase):
                                                     user=f)], ids)
         # Statistics change the planner's choices; the order must not move.
         import sqlite3
-        db = sqlite3.connect(self.srv.db_url[len("sqlite:"):], timeout=30)
+        db = self.srv.connect()
         db.execute("ANALYZE")
         db.commit()
         db.close()

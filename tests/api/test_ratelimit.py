@@ -92,8 +92,7 @@ class LimitCase(ApiTest):
         return out
 
     def proposals_of(self, profile_id):
-        path = self.srv.db_url[len("sqlite:"):]
-        with sqlite3.connect(path, timeout=10) as db:
+        with self.srv.connect() as db:
             return db.execute("SELECT COUNT(*) FROM freelance_proposals"
                               " WHERE freelancer_id = ?", (profile_id,)).fetchone()[0]
 
@@ -246,8 +245,7 @@ class TierLimitTest(LimitCase):
         self.assertRefused(r, 6)
         spent = self.db_queries() - before
         self.assertLessEqual(spent, 2)  # the session lookup, nothing more
-        path = self.srv.db_url[len("sqlite:"):]
-        with sqlite3.connect(path, timeout=10) as db:
+        with self.srv.connect() as db:
             n = db.execute("SELECT COUNT(*) FROM freelance_job_postings"
                            " WHERE title = 'One too many'").fetchone()[0]
         self.assertEqual(n, 0)

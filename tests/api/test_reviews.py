@@ -33,8 +33,7 @@ class ReviewTestBase(ApiTest):
         return r.data["rating"]
 
     def stored(self, sql, *args):
-        db = sqlite3.connect("file:%s?mode=ro" % self.srv.db_url[len("sqlite:"):],
-                             uri=True, timeout=30)
+        db = self.srv.connect()
         try:
             return db.execute(sql, args).fetchone()
         finally:

@@ -338,7 +338,7 @@ class CommonSkillTest(ApiTest):
                                                      else "beta"),
                          cls.cat if i % 5 else None, "fixed", i % 7 * 100,
                          i % 7 * 100 + 50, 1700000000 + i % 13))
-        con = __import__("sqlite3").connect(db.path, timeout=10)
+        con = cls.srv.connect()
         try:
             con.executemany(
                 "INSERT INTO freelance_job_postings (client_id, title,"
