@@ -16,6 +16,8 @@ bool pg_load_is_postgres(const char *url);
  * PostgreSQL database at pg_url, in one transaction; then moves each id
  * sequence past the largest id copied and runs ANALYZE. Columns the
  * PostgreSQL side generates itself (the search vector) are left to it.
+ * Foreign keys and indexes that back no constraint are dropped for the
+ * copy and made again (each key checked in one pass) before the commit.
  * The PostgreSQL tables must exist and hold no users or jobs. *rows gets
  * the number of rows copied. Returns 0 or a negative fh_err, with the
  * reason printed on standard error; a failure leaves PostgreSQL as it

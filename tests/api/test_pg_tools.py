@@ -130,6 +130,21 @@ class PgSeedTest(unittest.TestCase):
         self.assertEqual(counts(self.db)["freelance_job_postings"], 400)
         self.assertRegex(self.seed.stdout, r"copied \d+ rows into PostgreSQL")
 
+    def test_indexes_and_foreign_keys_are_as_the_migrations_make_them(self):
+        # The load sets them aside and makes them again from the catalog.
+        fresh = database_create("fresh")
+        try:
+            tool(pg_url(fresh), "migrate")
+            sql = ("SELECT indexname || ' ' || indexdef FROM pg_indexes"
+                   " WHERE schemaname = 'public' UNION ALL"
+                   " SELECT conname || ' ' || pg_get_constraintdef(oid)"
+                   " || ' ' || convalidated FROM pg_constraint"
+                   " WHERE connamespace = 'public'::regnamespace ORDER BY 1")
+            self.assertEqual(psql(self.db, sql), psql(fresh, sql))
+            self.assertGreater(len(psql(fresh, sql)), 40)
+        finally:
+            database_drop(fresh)
+
     def test_scratch_file_is_gone_after_the_copy(self):
         self.assertEqual(os.listdir(self.scratch), [])
 
