@@ -18,7 +18,7 @@
  * (whole, or a snippet) given by the caller. The nested objects come out of
  * *_json columns (see rows.h); a job with no category gets JSON null. The
  * per-row subqueries run only for the rows returned, after OFFSET. */
-#define JOB_COLUMNS(OBJ, AGG, description)                                  \
+#define JOB_COLUMNS(OBJ, SKILLS, description)                               \
     "SELECT j.id,"                                                          \
     " (SELECT " OBJ "('id', u.id, 'name', u.name,"                          \
     "   'country', COALESCE(j.client_country, u.country))"                  \
@@ -28,16 +28,24 @@
     "  FROM categories c WHERE c.id = j.category_id), 'null')"              \
     "  AS category_json,"                                                   \
     " j.budget_type, j.budget_min_cents, j.budget_max_cents, j.currency,"   \
-    " j.experience_level, j.status,"                                        \
-    " (SELECT " AGG "(sn) FROM"                                             \
+    " j.experience_level, j.status, " SKILLS " AS skills_json,"             \
+    " j.proposal_count, j.posted_at, j.updated_at"
+/* The job's skill names in the order of their ids. On PostgreSQL each name
+ * is looked up by its key: a join lets the planner hash the whole skills
+ * table once per job. */
+#define SQ_JOB_SKILLS                                                       \
+    "(SELECT json_group_array(sn) FROM"                                     \
     "  (SELECT s.name AS sn FROM job_skills js"                             \
     "   JOIN skills s ON s.id = js.skill_id"                                \
-    "   WHERE js.job_id = j.id ORDER BY js.skill_id) AS sk) AS skills_json,"\
-    " j.proposal_count, j.posted_at, j.updated_at"
+    "   WHERE js.job_id = j.id ORDER BY js.skill_id))"
+#define PG_JOB_SKILLS                                                       \
+    "(SELECT json_agg((SELECT s.name FROM skills s WHERE s.id = js.skill_id)"\
+    "   ORDER BY js.skill_id)"                                              \
+    "  FROM job_skills js WHERE js.job_id = j.id)"
 #define SQ_JOB_COLUMNS(description) \
-    JOB_COLUMNS(SQ_JSON_OBJECT, SQ_JSON_AGG, description)
+    JOB_COLUMNS(SQ_JSON_OBJECT, SQ_JOB_SKILLS, description)
 #define PG_JOB_COLUMNS(description) \
-    JOB_COLUMNS(PG_JSON_OBJECT, PG_JSON_AGG, description)
+    JOB_COLUMNS(PG_JSON_OBJECT, PG_JOB_SKILLS, description)
 
 static const char *sql_job_get =
     SQ_JOB_COLUMNS("j.description")
@@ -649,6 +657,8 @@ typedef struct search_dialect {
     const char *from_text;   /* the text's matches, with ?1 and ?2 */
     const char *from_skill;  /* the skill's jobs first, with ?1 and ?5 */
     const char *rank;        /* relevance, best first in ascending order */
+    bool one_step;           /* index-ordered variants read their page
+                              * straight from the index (see add_page) */
 } search_dialect_t;
 
 #define SEARCH_SNIPPET "substr(j.description, 1, 200) AS description_snippet"
@@ -663,6 +673,7 @@ static const search_dialect_t search_dialects[2] = {
         " FROM job_skills js CROSS JOIN freelance_job_postings j"
         " ON j.id = js.job_id WHERE js.skill_id = ?5 AND j.status = ?1",
         "bm25(jobs_fts, 4.0, 1.0)",
+        true,
     },
     /* The generated search_vector weighs the title (A) above the
      * description (B); ts_rank is higher for better matches. The words
@@ -678,6 +689,9 @@ static const search_dialect_t search_dialects[2] = {
         " ON j.id = js.job_id WHERE js.skill_id = ?5 AND j.status = ?1",
         "-ts_rank(j.search_vector,"
         " plainto_tsquery('simple', fh_search_text(?2)))",
+        /* PostgreSQL computes the per-row subqueries of the columns for
+         * every row an OFFSET skips: pages always go through ids first. */
+        false,
     },
 };
 
@@ -800,7 +814,7 @@ static void add_order(strbuf_t *b, const search_dialect_t *d, int sort)
 static void add_page(strbuf_t *b, const search_dialect_t *d, unsigned flags,
                      int sort)
 {
-    if (variant_is_index_ordered(flags, sort)) {
+    if (d->one_step && variant_is_index_ordered(flags, sort)) {
         sb_add(b, d->columns);
         add_where(b, d, flags);
         add_order(b, d, sort);

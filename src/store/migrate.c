@@ -36,15 +36,25 @@ static int is_applied(db_t *db, int64_t version, bool *out)
     return 0;
 }
 
+/* Applies m in a transaction of its own. 1 when another process applied it
+ * first (several servers starting on one database): the check is made
+ * again under the write lock. */
 static int apply_one(db_t *db, const migration_t *m, int64_t version)
 {
     db_stmt_t *st;
+    bool done;
     int rc;
 
     rc = db_begin(db);
     if (rc < 0)
         return rc;
-    rc = db_exec(db, m->sql);
+    rc = is_applied(db, version, &done);
+    if (rc == 0 && done) {
+        db_rollback(db);
+        return 1;
+    }
+    if (rc == 0)
+        rc = db_exec(db, m->sql);
     if (rc < 0)
         goto rollback;
     rc = db_prepare(db, sql_record, &st);
@@ -96,6 +106,8 @@ int migrate_apply(db_t *db, const migration_t *list, int *applied)
                       "s:error", db_errmsg(db));
             return rc;
         }
+        if (rc == 1)
+            continue;
         log_info("migration applied", "s:name", m->name);
         (*applied)++;
     }

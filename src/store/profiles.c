@@ -758,19 +758,26 @@ static int search_bind(db_stmt_t *st, const profile_search_t *q)
     return idx;
 }
 
-#define FREELANCER_CARD(AGG)                                                \
+#define FREELANCER_CARD(SKILLS)                                             \
     "SELECT p.id, p.user_id, u.name, p.title, p.hourly_rate_cents,"         \
     " p.currency, p.rating_avg, p.rating_count, p.completed_jobs,"          \
-    " p.availability, p.country,"                                           \
-    " COALESCE((SELECT " AGG "(name) FROM"                                  \
-    "   (SELECT s.name FROM profile_skills ps"                              \
-    "    JOIN skills s ON s.id = ps.skill_id"                               \
-    "    WHERE ps.profile_id = p.id ORDER BY ps.skill_id) AS sk), '[]')"    \
+    " p.availability, p.country, COALESCE(" SKILLS ", '[]')"                \
     " FROM freelance_profiles p JOIN users u ON u.id = p.user_id"           \
     " WHERE p.id = ?"
+/* The profile's skill names in the order of their ids; on PostgreSQL each
+ * looked up by its key (see PG_JOB_SKILLS in jobs.c). */
+#define SQ_CARD_SKILLS                                                      \
+    "(SELECT json_group_array(name) FROM"                                   \
+    "   (SELECT s.name FROM profile_skills ps"                              \
+    "    JOIN skills s ON s.id = ps.skill_id"                               \
+    "    WHERE ps.profile_id = p.id ORDER BY ps.skill_id))"
+#define PG_CARD_SKILLS                                                      \
+    "(SELECT json_agg((SELECT s.name FROM skills s WHERE s.id = ps.skill_id)"\
+    "   ORDER BY ps.skill_id)"                                              \
+    "  FROM profile_skills ps WHERE ps.profile_id = p.id)"
 
-static const char *sql_freelancer_card = FREELANCER_CARD(SQ_JSON_AGG);
-static const char *sql_freelancer_card_pg = FREELANCER_CARD(PG_JSON_AGG);
+static const char *sql_freelancer_card = FREELANCER_CARD(SQ_CARD_SKILLS);
+static const char *sql_freelancer_card_pg = FREELANCER_CARD(PG_CARD_SKILLS);
 
 enum {  /* columns of sql_freelancer_card */
     FC_ID, FC_USER_ID, FC_NAME, FC_TITLE, FC_RATE, FC_CURRENCY,

@@ -4,6 +4,7 @@ server does not crash, and service comes back by itself within seconds of
 the database's return. The test runs a cluster of its own, so that
 stopping it disturbs no other test."""
 import os
+import re
 import subprocess
 import tempfile
 import threading
@@ -115,6 +116,52 @@ class PostgresOutageTest(ApiTest):
         self.assertStatus(r, 200)
         # Writes work again too.
         self.srv.job(c)
+
+
+@unittest.skipUnless(ENGINE == "postgres", "the pool is PostgreSQL's")
+class PoolTimeoutTest(ApiTest):
+    """One pooled connection, held by a write that waits for the write lock
+    (taken here from outside): a read waits DB_POOL_TIMEOUT_MS for the pool,
+    then answers 503 with the JSON error; the wait shows in /metrics."""
+    server_env = {"CACHE_ENABLED": "false", "DB_POOL_SIZE": "1",
+                  "DB_POOL_TIMEOUT_MS": "500"}
+
+    def test_a_read_waits_for_the_pool_then_gets_503(self):
+        c = self.srv.client()
+        job = self.srv.job(c)
+        dbname = self.srv.db_url.split("/")[3].split("?")[0]
+        holder = subprocess.Popen(
+            ["psql", "-X", "-q", "postgresql:///%s?host=%s&user=postgres"
+             % (dbname, os.environ["FH_TEST_PG"]), "-c",
+             "SELECT pg_advisory_lock(1179123713); SELECT pg_sleep(4);"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        writer = None
+        try:
+            time.sleep(0.5)  # the lock is held
+            out = {}
+            writer = threading.Thread(target=lambda: out.update(r=self.srv.fresh_request(
+                "PATCH", "/jobs/%d" % job["id"], {"title": "Waited for the lock"},
+                user=c)))
+            writer.start()
+            time.sleep(0.5)  # the write holds the one connection, waiting
+            t0 = time.monotonic()
+            r = self.srv.fresh_request("GET", "/jobs/%d" % job["id"])
+            waited = time.monotonic() - t0
+            self.assertStatus(r, 503, "service_unavailable")
+            self.assertGreaterEqual(waited, 0.45)
+            self.assertLess(waited, 2.5)
+        finally:
+            holder.wait(30)
+            if writer:
+                writer.join(30)
+        self.assertStatus(out["r"], 200)  # the write went through in the end
+        text = self.srv.get("/metrics", base=False).body.decode()
+        m = re.search(r"^fh_db_pool_timeouts_total (\d+)$", text, re.M)
+        self.assertGreaterEqual(int(m.group(1)), 1)
+        m = re.search(r"^fh_db_pool_wait_seconds_count (\d+)$", text, re.M)
+        self.assertGreaterEqual(int(m.group(1)), 1)
+        self.assertRegex(text, r'fh_db_connections\{state="idle"\} 1')
+        self.assertStatus(self.srv.get("/jobs/%d" % job["id"]), 200)
 
 
 if __name__ == "__main__":
