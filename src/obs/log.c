@@ -1,6 +1,7 @@
 #include "obs/log.h"
 
 #include <fcntl.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -122,10 +123,17 @@ static void put_fmt(line_t *l, const char *fmt, ...)
         l->len += (size_t)n < room ? (size_t)n : room - 1;
 }
 
+/* Whether byte c goes into a value as it is: printable ASCII other than
+ * the quote and the backslash. */
+static bool is_plain(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 /* Writes s as a value: JSON-escaped in JSON mode; in text mode quoted when it
  * holds a space, quote, '=' or control character. Bytes that are not UTF-8
  * (a client's method, say) are written as '?', so that a line stays valid
- * JSON and plain text. */
+ * JSON and plain text. Runs of plain bytes are copied whole. */
 static void put_string(line_t *l, const char *s)
 {
     bool quote = log_json || s[0] == '\0' || strpbrk(s, " \"=\\\t\r\n") != NULL;
@@ -134,7 +142,12 @@ static void put_string(line_t *l, const char *s)
     if (quote)
         put_raw(l, "\"", 1);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') {
+        if (is_plain(*p)) {
+            const unsigned char *run = p;
+            while (is_plain(p[1]))
+                p++;
+            put_raw(l, (const char *)run, (size_t)(p - run) + 1);
+        } else if (*p == '"' || *p == '\\') {
             char esc[2] = {'\\', (char)*p};
             put_raw(l, esc, 2);
         } else if (*p < 0x20 || *p == 0x7f) {
@@ -157,25 +170,79 @@ static void put_string(line_t *l, const char *s)
 
 static void put_key(line_t *l, const char *key)
 {
-    if (log_json)
-        put_fmt(l, ",\"%s\":", key);
-    else
-        put_fmt(l, " %s=", key);
+    size_t n = strlen(key);
+
+    put_raw(l, log_json ? ",\"" : " ", log_json ? 2 : 1);
+    put_raw(l, key, n);
+    put_raw(l, log_json ? "\":" : "=", log_json ? 2 : 1);
 }
+
+/* v in decimal, as %lld writes it, without the cost of printf (every
+ * access line has several). */
+static void put_int(line_t *l, int64_t v)
+{
+    char digits[24];
+    size_t i = sizeof(digits);
+    uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+    do {
+        digits[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u > 0);
+    if (v < 0)
+        digits[--i] = '-';
+    put_raw(l, digits + i, sizeof(digits) - i);
+}
+
+/* v with three decimals, as %.3f writes it, by integer arithmetic when v
+ * fits (durations do); otherwise printf. */
+static void put_milli(line_t *l, double v)
+{
+    if (!(v > -1e15 && v < 1e15)) {
+        put_fmt(l, "%.3f", v);
+        return;
+    }
+    int64_t m = llround(v * 1000.0);
+    uint64_t u = m < 0 ? -(uint64_t)m : (uint64_t)m;
+    char frac[4] = {(char)('0' + u / 100 % 10), (char)('0' + u / 10 % 10),
+                    (char)('0' + u % 10), '\0'};
+
+    if (m < 0)
+        put_raw(l, "-", 1);
+    put_int(l, (int64_t)(u / 1000));
+    put_raw(l, ".", 1);
+    put_raw(l, frac, 3);
+}
+
+/* The last second formatted by this thread, reused while it lasts:
+ * strftime per line was a tenth of the cost of an access line. */
+static _Thread_local time_t ts_second = -1;
+static _Thread_local char ts_text[24];
 
 static void put_ts(line_t *l)
 {
     struct timespec ts;
     struct tm tm;
-    char when[40];
+    long ms;
+    char frac[5];
 
     clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+    if (ts.tv_sec != ts_second) {
+        gmtime_r(&ts.tv_sec, &tm);
+        strftime(ts_text, sizeof(ts_text), "%Y-%m-%dT%H:%M:%S", &tm);
+        ts_second = ts.tv_sec;
+    }
+    ms = ts.tv_nsec / 1000000;
+    frac[0] = '.';
+    frac[1] = (char)('0' + ms / 100);
+    frac[2] = (char)('0' + ms / 10 % 10);
+    frac[3] = (char)('0' + ms % 10);
+    frac[4] = 'Z';
+    put_raw(l, log_json ? "{\"ts\":\"" : "ts=", log_json ? 7 : 3);
+    put_raw(l, ts_text, strlen(ts_text));
+    put_raw(l, frac, sizeof(frac));
     if (log_json)
-        put_fmt(l, "{\"ts\":\"%s.%03ldZ\"", when, ts.tv_nsec / 1000000);
-    else
-        put_fmt(l, "ts=%s.%03ldZ", when, ts.tv_nsec / 1000000);
+        put_raw(l, "\"", 1);
 }
 
 void log_event(int level, const char *msg, ...)
@@ -209,11 +276,12 @@ void log_event(int level, const char *msg, ...)
             const char *v = va_arg(ap, const char *);
             put_string(&l, v ? v : "");
         } else if (type == 'i') {
-            put_fmt(&l, "%lld", (long long)va_arg(ap, int64_t));
+            put_int(&l, va_arg(ap, int64_t));
         } else if (type == 'f') {
-            put_fmt(&l, "%.3f", va_arg(ap, double));
+            put_milli(&l, va_arg(ap, double));
         } else {
-            put_fmt(&l, "%s", va_arg(ap, int) ? "true" : "false");
+            bool b = va_arg(ap, int);
+            put_raw(&l, b ? "true" : "false", b ? 4 : 5);
         }
     }
     va_end(ap);

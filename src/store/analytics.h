@@ -1,5 +1,5 @@
 /* Marketplace analytics: jobs, rates, budgets, proposals and skills in
- * aggregate, every number computed by the database in one snapshot. */
+ * aggregate, read in one snapshot from counters the writes keep current. */
 #ifndef FH_STORE_ANALYTICS_H
 #define FH_STORE_ANALYTICS_H
 
@@ -20,5 +20,17 @@ int64_t store_analytics_week_start(int64_t now);
  * and in supply, new jobs in each of the ANALYTICS_WEEKS weeks ending with
  * now's week, and totals. *out is a new object the caller releases. */
 int store_analytics_marketplace(db_t *db, int64_t now, json_t **out);
+
+/* Recomputes every analytics counter from the tables they count, in one
+ * write transaction: after a bulk load that ran with the counting
+ * triggers dropped, or to repair counters. Takes as long as the scans of
+ * jobs, profiles, proposals, users, contracts and skills; a failure
+ * leaves the counters as they were. */
+int store_analytics_rebuild(db_t *db);
+
+/* The statements store_analytics_rebuild() runs, for a bulk loader that
+ * holds its own transaction on a connection of its own. Both engines
+ * take the same text. */
+const char *store_analytics_rebuild_sql(void);
 
 #endif

@@ -2,15 +2,17 @@
  * The same seed and the same --now day give the same rows; without --now
  * the history ends at the start of the current UTC day.
  *
- * LIMITATION: a million jobs (with 5 million proposals) take about two and
- * a half minutes on the 2-core development machine, not the one minute
- * aimed for: the single-threaded version measured 148 s at a load average
- * near 1.5 (most of it SQLite inserting into the indexes the schema
- * defines, which a seed may not drop; the full-text trigger alone was 21 s
- * before its hashsize was raised), and the two-thread version measured
- * 441 s wall for 194 s of CPU at a load average near 10, when the second
- * core was not to be had. Costs whoever reseeds large benchmark databases
- * a few minutes each time. */
+ * LIMITATION: a million jobs (with 5 million proposals) are not shown to
+ * load in the one minute aimed for. Setting indexes and triggers aside
+ * and building them from the finished tables (proposals' in the scratch
+ * database, on the second thread) brought the CPU time of a million jobs
+ * from 175 s to 163 s only: SQLite's sort for CREATE INDEX (a merge of
+ * linked records) costs about what the inserts into the indexes cost, and
+ * each of the 5 million proposals still passes through two databases.
+ * Measured while other work held the load average between 12 and 120, so
+ * the wall times (247 s before, 711 s after) say little; but that CPU
+ * time halved across the two threads is still over a minute. Costs
+ * whoever reseeds large benchmark databases a few minutes each time. */
 #include "tools/tools.h"
 
 #include <sqlite3.h>
@@ -21,6 +23,7 @@
 
 #include "common/err.h"
 #include "common/util.h"
+#include "store/analytics.h"
 #include "store/sessions.h"
 #include "tools/pg_load.h"
 #include "tools/seed.h"
@@ -48,6 +51,27 @@ static const char *sql_attach = "ATTACH ? AS seed_scratch";
 static const char *sql_scratch_mmap =
     "PRAGMA seed_scratch.mmap_size=2147418112";
 static const char *sql_detach = "DETACH seed_scratch";
+/* Moves the proposals from the writer's scratch database. Both tables come
+ * from the same migrations, this one is empty and has no triggers while
+ * the load runs, so SQLite copies records and index entries in order
+ * instead of inserting them one by one. */
+static const char *sql_move_proposals =
+    "INSERT INTO main.freelance_proposals"
+    " SELECT * FROM seed_scratch.freelance_proposals";
+/* The full-text index keeps up to hashsize bytes of new terms in memory
+ * before it writes them out as a segment, which it later merges with
+ * others. The default (1 MiB) means a thousand small segments per million
+ * jobs, and merging them was more than half of the index's cost; 128 MiB
+ * writes few large ones. The setting is put back afterwards, in the same
+ * transaction: the value that was stored, else the default. */
+#define SEED_FTS_HASHSIZE_LOAD 134217728
+#define SEED_FTS_HASHSIZE_DEFAULT 1048576
+static const char *sql_fts_hash_get =
+    "SELECT v FROM jobs_fts_config WHERE k = 'hashsize'";
+static const char *sql_fts_hash_set =
+    "INSERT INTO jobs_fts (jobs_fts, rank) VALUES ('hashsize', ?)";
+static const char *sql_fts_rebuild =
+    "INSERT INTO jobs_fts (jobs_fts) VALUES ('rebuild')";
 
 /* ---- arguments ---- */
 
@@ -289,49 +313,104 @@ static int settings_for_load(sqlite3 *conn, int64_t jobs)
 /* Every demo user signs in with SEED_DEMO_PASSWORD. One hash serves them
  * all, with a salt drawn from the seed so that the same seed still gives
  * the same rows. */
-static int set_demo_password(sqlite3 *conn, uint64_t seed)
+static int demo_password_hash(uint64_t seed, char *hash, size_t size)
 {
     unsigned char salt[crypto_pwhash_SALTBYTES];
-    char hash[crypto_pwhash_STRBYTES];
-    sqlite3_stmt *st;
     seed_rng_t rng;
-    int rc;
 
     seed_rng_init(&rng, seed, 0x70617373u);
     for (size_t i = 0; i < sizeof(salt); i++)
         salt[i] = (unsigned char)seed_rng_next(&rng);
-    if (store_password_hash_salted(SEED_DEMO_PASSWORD, salt, hash,
-                                   sizeof(hash)) < 0)
+    if (store_password_hash_salted(SEED_DEMO_PASSWORD, salt, hash, size) < 0)
         return FH_ENOMEM;
-    if (sqlite3_prepare_v2(conn, "UPDATE users SET password_hash = ?", -1, &st,
-                           NULL) != SQLITE_OK)
-        return FH_EDB;
-    sqlite3_bind_text(st, 1, hash, -1, SQLITE_TRANSIENT);
-    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : FH_EDB;
-    sqlite3_finalize(st);
-    return rc;
+    return 0;
 }
 
-/* The server's settings again, then fresh planner statistics (sampled,
- * so that ANALYZE stays quick on large tables). */
+/* The server's settings again. */
 static int settings_after_load(sqlite3 *conn)
 {
     return exec(conn, "PRAGMA journal_mode=WAL;"
                       "PRAGMA synchronous=NORMAL;"
                       "PRAGMA foreign_keys=ON;"
-                      "PRAGMA ignore_check_constraints=OFF;"
-                      "PRAGMA analysis_limit=1000;"
-                      "ANALYZE;");
+                      "PRAGMA ignore_check_constraints=OFF;");
+}
+
+/* Runs sql with one integer parameter. */
+static int exec_int(sqlite3 *conn, const char *sql, int64_t v)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(conn, sql, -1, &st, NULL);
+
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, v);
+        rc = sqlite3_step(st);
+    }
+    if (rc != SQLITE_DONE)
+        fprintf(stderr, "seed: database error: %s\n", sqlite3_errmsg(conn));
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : FH_EDB;
+}
+
+/* Builds the full-text index from all the jobs in one pass, with a large
+ * hashsize that is then put back. */
+static int rebuild_search(sqlite3 *conn)
+{
+    int64_t hashsize = SEED_FTS_HASHSIZE_DEFAULT;
+    sqlite3_stmt *st;
+    int rc;
+
+    if (sqlite3_prepare_v2(conn, sql_fts_hash_get, -1, &st, NULL) !=
+        SQLITE_OK) {
+        fprintf(stderr, "seed: database error: %s\n", sqlite3_errmsg(conn));
+        return FH_EDB;
+    }
+    if (sqlite3_step(st) == SQLITE_ROW)
+        hashsize = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    rc = exec_int(conn, sql_fts_hash_set, SEED_FTS_HASHSIZE_LOAD);
+    if (rc == 0)
+        rc = exec(conn, sql_fts_rebuild);
+    return rc == 0 ? exec_int(conn, sql_fts_hash_set, hashsize) : rc;
+}
+
+/* Recomputes what depends on all the loaded rows together, with the
+ * triggers back and before the commit, so that a failure undoes the whole
+ * load: the planner's statistics (sampled, so that ANALYZE stays quick on
+ * large tables). This is the one place for such whole-table rebuilds; a
+ * counter table that triggers keep (set aside during the load) is rebuilt
+ * here too. */
+/* What the triggers set aside during the load would have kept: the
+ * analytics counters, recomputed from the loaded rows; then the planner's
+ * statistics. */
+static int rebuild_derived(sqlite3 *conn)
+{
+    int rc = exec(conn, store_analytics_rebuild_sql());
+
+    if (rc == 0)
+        rc = exec(conn, "PRAGMA analysis_limit=1000; ANALYZE main;");
+    return rc;
+}
+
+static void on_index_built(double share)
+{
+    on_progress("indexes", SEED_SHARE_PEOPLE +
+                (SEED_SHARE_INDEXES - SEED_SHARE_PEOPLE) * share);
 }
 
 /* Writes everything in one transaction: a failure leaves the database as
- * it was. The transaction starts deferred: an immediate one would also
- * lock the attached scratch database that the writer thread fills; the
- * first statement checks again that the database is empty, and a writer
- * that slips in before the load's first write makes the load fail whole. */
+ * it was (the rollback journal keeps the few pages that existed before,
+ * schema changes included). The transaction starts deferred: an
+ * immediate one would also lock the attached scratch database that the
+ * writer thread fills; the first statement checks again that the
+ * database is empty, and a writer that slips in before the load's first
+ * write makes the load fail whole. Indexes and triggers are set aside
+ * for the load and put back from their recorded SQL; the proposals
+ * arrive last, with their index entries, once their table's indexes are
+ * back (empty) and its triggers are not. */
 static int load(sqlite3 *conn, seed_writer_t *writer, const seed_opts_t *opts,
                 seed_stats_t *stats)
 {
+    seed_schema_t *schema = NULL;
     int rc = exec(conn, "BEGIN");
 
     if (rc < 0)
@@ -340,13 +419,36 @@ static int load(sqlite3 *conn, seed_writer_t *writer, const seed_opts_t *opts,
     if (rc == 1)
         rc = FH_ECONFLICT;
     if (rc == 0)
+        rc = seed_schema_set_aside(conn, &schema);
+    if (rc == 0)
         rc = seed_load(conn, writer, opts, on_progress, stats);
     if (rc == 0) {
-        on_progress("commit", SEED_SHARE_PEOPLE);
+        on_progress("indexes", SEED_SHARE_PEOPLE);
+        rc = seed_schema_restore(conn, schema, false, NULL, on_index_built);
+    }
+    if (rc == 0) {
+        on_progress("search", SEED_SHARE_INDEXES);
+        rc = rebuild_search(conn);
+    }
+    if (rc == 0) {
+        on_progress("proposals", SEED_SHARE_SEARCH);
+        rc = seed_writer_finish(writer);
+    }
+    if (rc == 0)
+        rc = exec(conn, sql_move_proposals);
+    if (rc == 0)
+        rc = seed_schema_restore(conn, schema, true, NULL, NULL);
+    if (rc == 0) {
+        on_progress("analyze", SEED_SHARE_PROPOSALS);
+        rc = rebuild_derived(conn);
+    }
+    if (rc == 0) {
+        on_progress("commit", SEED_SHARE_DERIVED);
         rc = exec(conn, "COMMIT");
     }
     if (rc < 0)
         sqlite3_exec(conn, "ROLLBACK", NULL, NULL, NULL);
+    seed_schema_free(schema);
     return rc;
 }
 
@@ -370,6 +472,7 @@ static int start_writer(sqlite3 *conn, const char *db_path,
 int seed_main(const config_t *cfg, int argc, char **argv)
 {
     const char *path = cfg->database_url + 7;
+    char hash[crypto_pwhash_STRBYTES];
     seed_writer_t *writer = NULL;
     sqlite3 *conn = NULL;
     seed_opts_t opts;
@@ -378,6 +481,7 @@ int seed_main(const config_t *cfg, int argc, char **argv)
 
     if (parse_args(argc, argv, &opts) < 0)
         return SEED_EXIT_USAGE;
+    opts.password_hash = hash;
     /* PostgreSQL: generated here into a scratch SQLite file, then copied. */
     if (pg_load_is_postgres(cfg->database_url))
         return pg_load_seed(cfg, argc, argv);
@@ -397,6 +501,10 @@ int seed_main(const config_t *cfg, int argc, char **argv)
     rc = has_rows(conn);
     if (rc == 1)
         rc = FH_ECONFLICT;
+    if (rc == 0 && demo_password_hash(opts.seed, hash, sizeof(hash)) < 0) {
+        fprintf(stderr, "seed: out of memory\n");
+        rc = FH_ENOMEM;
+    }
     if (rc == 0)
         rc = settings_for_load(conn, opts.jobs);
     if (rc == 0)
@@ -407,11 +515,7 @@ int seed_main(const config_t *cfg, int argc, char **argv)
     }
     seed_writer_free(writer);
     if (rc == 0)
-        rc = set_demo_password(conn, opts.seed);
-    if (rc == 0) {
-        on_progress("analyze", SEED_SHARE_COMMIT);
         rc = settings_after_load(conn);
-    }
     if (rc < 0)
         goto fail;
     on_progress("done", 1.0);

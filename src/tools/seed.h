@@ -122,12 +122,33 @@ void seed_text_expand(seed_text_t *t, const char *tmpl, const seed_words_t *w,
 /* A random entry of a list. */
 const char *seed_pick(seed_rng_t *r, const seed_wordlist_t *list);
 
+/* ---- indexes and triggers set aside for the load (seed_schema.c) ---- */
+
+typedef struct seed_schema seed_schema_t;
+
+/* Records every index and trigger of conn's main database that has SQL
+ * (all but the indexes of UNIQUE and PRIMARY KEY constraints) and drops
+ * them. *out is set even on failure; free it with seed_schema_free(). */
+int seed_schema_set_aside(sqlite3 *conn, seed_schema_t **out);
+
+/* Creates again, from the recorded SQL and in the recorded order, the
+ * indexes (triggers false) or the triggers (true) not yet put back; only
+ * those on table when it is not NULL. An index is built from the rows
+ * already in its table. done, when not NULL, hears the share of them
+ * created after each. Returns 0 or FH_EDB (said on standard error). */
+int seed_schema_restore(sqlite3 *conn, seed_schema_t *s, bool triggers,
+                        const char *table, void (*done)(double share));
+
+/* NULL does nothing. */
+void seed_schema_free(seed_schema_t *s);
+
 /* ---- the proposal writer (seed_writer.c) ---- */
 
 /* Proposals are most of the rows. A second thread writes them into a
  * scratch database with the same schema while the first writes everything
- * else; the rows then move across in one statement that copies records and
- * index entries in order, far cheaper than inserting them. */
+ * else, and builds their indexes there; the rows then move across in one
+ * statement that copies records and index entries in order, far cheaper
+ * than inserting them. */
 
 enum seed_proposal_status {
     SEED_PENDING, SEED_ACCEPTED, SEED_REJECTED, SEED_WITHDRAWN
@@ -159,8 +180,13 @@ int seed_writer_start(const char *path, uint64_t seed, int64_t cache_kib,
  * why on standard error). Blocks while the writer is a batch behind. */
 seed_proposal_t *seed_writer_next(seed_writer_t *w);
 
-/* Hands over the last records, waits until all are written and
- * committed. Returns 0 or a negative fh_err. */
+/* Hands over the last records and returns at once: the thread goes on to
+ * write them, build the indexes and commit. */
+void seed_writer_end(seed_writer_t *w);
+
+/* Hands over the last records (unless seed_writer_end did), waits until
+ * all are written, indexed and committed. Returns 0 or a negative
+ * fh_err. */
 int seed_writer_finish(seed_writer_t *w);
 
 /* Stops the thread if it still runs, then closes and deletes the scratch
@@ -175,6 +201,7 @@ typedef struct seed_opts {
     int64_t clients;
     uint64_t seed;
     int64_t now;         /* the newest time written; all times are before */
+    const char *password_hash;  /* every demo user's */
 } seed_opts_t;
 
 typedef struct seed_stats {
@@ -183,21 +210,24 @@ typedef struct seed_stats {
 } seed_stats_t;
 
 /* Shares of the whole load's time done at the end of each phase, measured
- * on a million jobs: the jobs, the move of the proposals, the people, the
- * commit; ANALYZE takes the rest. */
-#define SEED_SHARE_JOBS 0.80
-#define SEED_SHARE_PROPOSALS 0.92
-#define SEED_SHARE_PEOPLE 0.95
-#define SEED_SHARE_COMMIT 0.98
+ * on a million jobs: the jobs, the people, the indexes, the full-text
+ * index, the wait for the proposals and their move, the statistics; the
+ * commit takes the rest. */
+#define SEED_SHARE_JOBS 0.20
+#define SEED_SHARE_PEOPLE 0.25
+#define SEED_SHARE_INDEXES 0.70
+#define SEED_SHARE_SEARCH 0.80
+#define SEED_SHARE_PROPOSALS 0.95
+#define SEED_SHARE_DERIVED 0.97
 
 /* Reports progress: phase is a short name, done the share of the whole
  * load finished so far, from 0 to 1. */
 typedef void (*seed_progress_fn)(const char *phase, double done);
 
-/* Writes the whole marketplace through conn inside the transaction the
- * caller opened; proposals go through writer, whose database conn has
- * attached as "seed_scratch". Returns 0, or a negative fh_err with the
- * reason printed on standard error. */
+/* Writes the whole marketplace's rows through conn inside the transaction
+ * the caller opened; proposals go to writer, which is told when the last
+ * is drawn and still has them to write (they move across later). Returns
+ * 0, or a negative fh_err with the reason printed on standard error. */
 int seed_load(sqlite3 *conn, seed_writer_t *writer, const seed_opts_t *opts,
               seed_progress_fn progress, seed_stats_t *stats);
 

@@ -11,8 +11,6 @@
 
 #include "common/err.h"
 
-#define JOB_BATCH 131072     /* jobs staged before they move across */
-
 static const uint16_t job_level_weights[] = {30, 50, 20};
 static const char *const job_status_names[] = {"open", "in_progress",
                                                "closed", "cancelled"};
@@ -26,52 +24,13 @@ static const uint16_t rating_weights[3][5] = {
 static const uint16_t client_rating_weights[5] = {2, 3, 8, 27, 60};
 static const uint16_t job_skill_count_weights[] = {40, 30, 15, 10, 5};
 
-/* Jobs go through a staging table first: the full-text trigger on the jobs
- * table flushes its index at every statement (each opens a savepoint), so
- * jobs are moved across in one statement per batch instead of one per
- * row. */
-static const char *sql_stage_jobs_create =
-    "CREATE TEMP TABLE seed_jobs (id INTEGER PRIMARY KEY, client_id INTEGER,"
-    " title TEXT, description TEXT, category_id INTEGER, budget_type TEXT,"
-    " budget_min_cents INTEGER, budget_max_cents INTEGER,"
-    " experience_level TEXT, status TEXT, client_country TEXT,"
-    " proposal_count INTEGER, posted_at INTEGER, updated_at INTEGER)";
-static const char *sql_stage_jobs_drop = "DROP TABLE IF EXISTS temp.seed_jobs";
 static const char *sql_ins_job =
-    "INSERT INTO temp.seed_jobs (id, client_id, title, description,"
-    " category_id, budget_type, budget_min_cents, budget_max_cents,"
-    " experience_level, status, client_country, proposal_count, posted_at,"
-    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-static const char *sql_move_jobs =
     "INSERT INTO freelance_job_postings (id, client_id, title, description,"
     " category_id, budget_type, budget_min_cents, budget_max_cents, currency,"
     " experience_level, status, client_country, proposal_count, posted_at,"
-    " updated_at)"
-    " SELECT id, client_id, title, description, category_id, budget_type,"
-    " budget_min_cents, budget_max_cents, 'USD', experience_level, status,"
-    " client_country, proposal_count, posted_at, updated_at"
-    " FROM temp.seed_jobs ORDER BY id";
-static const char *sql_clear_jobs = "DELETE FROM temp.seed_jobs";
-/* The full-text index keeps up to hashsize bytes of new terms in memory
- * before it writes them out as a segment, which it later merges with
- * others. The default (1 MiB) means a thousand small segments per million
- * jobs, and merging them was more than half of the index's cost; 128 MiB
- * writes few large ones. The setting is put back afterwards, in the same
- * transaction: the value that was stored, else the default. */
-#define FTS_HASHSIZE_LOAD 134217728
-#define FTS_HASHSIZE_DEFAULT 1048576
-static const char *sql_fts_hash_get =
-    "SELECT v FROM jobs_fts_config WHERE k = 'hashsize'";
-static const char *sql_fts_hash_set =
-    "INSERT INTO jobs_fts (jobs_fts, rank) VALUES ('hashsize', ?)";
+    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'USD', ?, ?, ?, ?, ?, ?)";
 static const char *sql_ins_job_skill =
     "INSERT INTO job_skills (job_id, skill_id) VALUES (?, ?)";
-/* Moves the proposals from the writer's scratch database. Both tables come
- * from the same migrations and this one is empty, so SQLite copies records
- * and index entries in order instead of inserting them one by one. */
-static const char *sql_move_proposals =
-    "INSERT INTO main.freelance_proposals"
-    " SELECT * FROM seed_scratch.freelance_proposals";
 static const char *sql_ins_contract =
     "INSERT INTO freelance_contracts (id, proposal_id, job_posting_id,"
     " freelancer_id, client_id, amount_cents, currency, status, started_at,"
@@ -87,13 +46,11 @@ int seed_jobs_prepare(seed_loader_t *ld)
         sqlite3_stmt **st;
     } all[] = {
         {sql_ins_job, &ld->ins_job},
-        {sql_move_jobs, &ld->move_jobs},
-        {sql_clear_jobs, &ld->clear_jobs},
         {sql_ins_job_skill, &ld->ins_job_skill},
         {sql_ins_contract, &ld->ins_contract},
         {sql_ins_review, &ld->ins_review},
     };
-    int rc = seed_loader_exec(ld, sql_stage_jobs_create);
+    int rc = 0;
 
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]) && rc == 0; i++)
         rc = seed_loader_prepare(ld, all[i].sql, all[i].st);
@@ -103,13 +60,11 @@ int seed_jobs_prepare(seed_loader_t *ld)
 void seed_jobs_finalize(seed_loader_t *ld)
 {
     sqlite3_stmt *all[] = {
-        ld->ins_job, ld->move_jobs, ld->clear_jobs, ld->ins_job_skill,
-        ld->ins_contract, ld->ins_review,
+        ld->ins_job, ld->ins_job_skill, ld->ins_contract, ld->ins_review,
     };
 
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
         sqlite3_finalize(all[i]);
-    sqlite3_exec(ld->conn, sql_stage_jobs_drop, NULL, NULL, NULL);
 }
 
 /* ---- drawing a job ---- */
@@ -433,7 +388,7 @@ static void build_job_text(seed_loader_t *ld, const seed_job_t *job)
 
 /* ---- writing a job ---- */
 
-/* Stages the job (see sql_ins_job) and writes its skills. */
+/* Writes the job and its skills. */
 static int insert_job(seed_loader_t *ld, const seed_job_t *job)
 {
     sqlite3_stmt *st = ld->ins_job;
@@ -620,64 +575,19 @@ static int load_job(seed_loader_t *ld, int64_t idx)
     return rc;
 }
 
-/* Sets the full-text index's hashsize to value; when old is not NULL,
- * first reads the stored setting into it (left alone when none is). */
-static int fts_hashsize(seed_loader_t *ld, int64_t *old, int64_t value)
-{
-    sqlite3_stmt *st;
-    int rc;
-
-    if (old != NULL) {
-        rc = seed_loader_prepare(ld, sql_fts_hash_get, &st);
-        if (rc < 0)
-            return rc;
-        if (sqlite3_step(st) == SQLITE_ROW)
-            *old = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-    }
-    rc = seed_loader_prepare(ld, sql_fts_hash_set, &st);
-    if (rc < 0)
-        return rc;
-    sqlite3_bind_int64(st, 1, value);
-    rc = seed_loader_run(ld, st);
-    sqlite3_finalize(st);
-    return rc;
-}
-
-/* Moves the staged jobs into the jobs table (and its full-text index). */
-static int flush_jobs(seed_loader_t *ld)
-{
-    int rc = seed_loader_run(ld, ld->move_jobs);
-
-    return rc == 0 ? seed_loader_run(ld, ld->clear_jobs) : rc;
-}
-
 int seed_jobs_load(seed_loader_t *ld)
 {
     int64_t total = ld->opts->jobs, step = seed_progress_step(total);
-    int64_t hashsize = FTS_HASHSIZE_DEFAULT;
-    int rc = fts_hashsize(ld, &hashsize, FTS_HASHSIZE_LOAD);
+    int rc = 0;
 
     seed_rng_init(&ld->rng, ld->opts->seed, SEED_STREAM_JOBS);
     for (int64_t i = 0; i < total && rc == 0; i++) {
         rc = load_job(ld, i);
-        if (rc == 0 && (i + 1) % JOB_BATCH == 0)
-            rc = flush_jobs(ld);
         if (ld->progress && (i + 1) % step == 0)
             ld->progress("jobs", SEED_SHARE_JOBS * (double)(i + 1) /
                                  (double)total);
     }
-    if (rc == 0)
-        rc = flush_jobs(ld);
-    if (rc == 0)
-        rc = fts_hashsize(ld, NULL, hashsize);
-    if (rc == 0 && ld->progress)
-        ld->progress("proposals", SEED_SHARE_JOBS);
-    if (rc == 0)
-        rc = seed_writer_finish(ld->writer);
-    if (rc == 0)
-        rc = seed_loader_exec(ld, sql_move_proposals);
-    if (rc == 0 && ld->progress)
-        ld->progress("proposals", SEED_SHARE_PROPOSALS);
+    /* The writer goes on with the last proposals and their indexes. */
+    seed_writer_end(ld->writer);
     return rc;
 }

@@ -34,7 +34,8 @@ static const char *sql_ins_skill =
 static const char *sql_get_skill = "SELECT id FROM skills WHERE slug = ?";
 static const char *sql_ins_user =
     "INSERT INTO users (id, email, name, role, country, rating_sum,"
-    " rating_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    " rating_count, created_at, password_hash)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char *sql_ins_profile =
     "INSERT INTO freelance_profiles (id, user_id, title, bio,"
     " hourly_rate_cents, currency, availability, experience_level,"
@@ -286,6 +287,7 @@ static int insert_user(seed_loader_t *ld, int64_t id, const char *email,
     sqlite3_bind_int(st, 6, rating_sum);
     sqlite3_bind_int(st, 7, rating_count);
     sqlite3_bind_int64(st, 8, created_at);
+    seed_bind_text(st, 9, ld->opts->password_hash);
     ld->stats->users++;
     return seed_loader_run(ld, st);
 }
@@ -465,8 +467,8 @@ static int load_people(seed_loader_t *ld)
     for (int64_t i = 0; i < ld->opts->freelancers && rc == 0; i++) {
         rc = insert_freelancer(ld, (uint32_t)i);
         if (ld->progress && (i + 1) % step == 0)
-            ld->progress("people", SEED_SHARE_PROPOSALS +
-                         (SEED_SHARE_PEOPLE - SEED_SHARE_PROPOSALS) *
+            ld->progress("people", SEED_SHARE_JOBS +
+                         (SEED_SHARE_PEOPLE - SEED_SHARE_JOBS) *
                          (double)(i + 1) / (double)ld->opts->freelancers);
     }
     return rc;

@@ -107,7 +107,7 @@ typedef struct seed_loader {
     sqlite3_stmt *ins_category, *get_category, *ins_skill, *get_skill;
     sqlite3_stmt *ins_user, *ins_profile, *ins_profile_skill, *ins_portfolio;
     sqlite3_stmt *ins_job, *ins_job_skill, *ins_contract;
-    sqlite3_stmt *ins_review, *move_jobs, *clear_jobs;
+    sqlite3_stmt *ins_review;
 } seed_loader_t;
 
 static inline void seed_bind_text(sqlite3_stmt *st, int idx, const char *s)

@@ -2,7 +2,9 @@
  * proposals the jobs phase draws into a scratch database, so that the
  * machine's second core carries the largest table. Records arrive in two
  * alternating batches: the jobs phase fills one while the thread writes
- * the other. */
+ * the other. The scratch table takes them without its indexes; after the
+ * last batch the thread builds those, while the first thread goes on
+ * with the rest of the load. */
 #include "tools/seed.h"
 
 #include <pthread.h>
@@ -31,6 +33,7 @@ struct seed_writer {
     int rc;              /* the thread's result */
 
     sqlite3 *conn;
+    seed_schema_t *schema;  /* the scratch's indexes and triggers */
     sqlite3_stmt *insert;
     uint64_t seed;
     seed_text_t letter;
@@ -116,7 +119,8 @@ static int write_batch(seed_writer_t *w, const seed_proposal_t *batch, int n)
 }
 
 /* The thread: writes batches in the order they were handed over until
- * the jobs phase is done, then commits. */
+ * the jobs phase is done, then builds the proposals' indexes and
+ * commits. */
 static void *writer_main(void *arg)
 {
     seed_writer_t *w = arg;
@@ -143,6 +147,9 @@ static void *writer_main(void *arg)
     bool failed = w->failed;
     pthread_mutex_unlock(&w->lock);
     if (!failed)
+        rc = seed_schema_restore(w->conn, w->schema, false,
+                                 "freelance_proposals", NULL);
+    if (!failed && rc == 0)
         rc = writer_exec(w, "COMMIT");
     w->rc = failed && rc == 0 ? FH_EDB : rc;
     return NULL;
@@ -160,7 +167,8 @@ static void remove_files(const char *path)
 }
 
 /* Opens the scratch database with load settings and the migrations'
- * schema, so that its proposals table matches the real one exactly. */
+ * schema, so that its proposals table matches the real one exactly, then
+ * sets its indexes and triggers aside. */
 static int open_scratch(seed_writer_t *w, int64_t cache_kib)
 {
     char sql[64];
@@ -186,6 +194,8 @@ static int open_scratch(seed_writer_t *w, int64_t cache_kib)
     for (const migration_t *m = migrate_embedded; rc == 0 && m->sql; m++)
         if (m->engine != MIGRATE_POSTGRES)
             rc = writer_exec(w, m->sql);
+    if (rc == 0)
+        rc = seed_schema_set_aside(w->conn, &w->schema);
     if (rc == 0 && sqlite3_prepare_v3(w->conn, sql_writer_insert, -1,
                                       SQLITE_PREPARE_PERSISTENT, &w->insert,
                                       NULL) != SQLITE_OK) {
@@ -238,8 +248,7 @@ seed_proposal_t *seed_writer_next(seed_writer_t *w)
     return &w->batch[w->filling][w->fill[w->filling]++];
 }
 
-/* Tells the thread that nothing more comes and waits for it. */
-static void stop(seed_writer_t *w)
+void seed_writer_end(seed_writer_t *w)
 {
     if (!w->started)
         return;
@@ -249,6 +258,14 @@ static void stop(seed_writer_t *w)
     w->done = true;
     pthread_cond_broadcast(&w->cond);
     pthread_mutex_unlock(&w->lock);
+}
+
+/* Tells the thread that nothing more comes and waits for it. */
+static void stop(seed_writer_t *w)
+{
+    if (!w->started)
+        return;
+    seed_writer_end(w);
     pthread_join(w->thread, NULL);
     w->started = false;
 }
@@ -271,6 +288,7 @@ void seed_writer_free(seed_writer_t *w)
         stop(w);
     }
     sqlite3_finalize(w->insert);
+    seed_schema_free(w->schema);
     sqlite3_close(w->conn);
     remove_files(w->path);
     free(w->batch[0]);

@@ -5,7 +5,6 @@ import calendar
 import datetime
 import decimal
 import math
-import sqlite3
 from fractions import Fraction
 
 from harness import ApiTest, Server, main
@@ -79,6 +78,113 @@ def category_order(row_count, name, category_id):
     """The reply's order: biggest group first, then name, then id (null
     first)."""
     return (-row_count, name, category_id is not None, category_id or 0)
+
+
+def recompute(srv, now):
+    """The whole analytics answer but generated_at, recomputed here from
+    the marketplace's own tables in srv's database: the oracle for the
+    counters the server reads (no analytics_ table is read here)."""
+    con = srv.connect()
+    try:
+        q = lambda sql: con.execute(sql).fetchall()
+        jobs = q("SELECT id, category_id, budget_type, budget_max_cents,"
+                 " status, posted_at FROM freelance_job_postings")
+        rates = q("SELECT category_id, hourly_rate_cents FROM freelance_profiles"
+                  " WHERE hourly_rate_cents IS NOT NULL")
+        proposals = [r[0] for r in q("SELECT status FROM freelance_proposals")]
+        contracts = [r[0] for r in q("SELECT status FROM freelance_contracts")]
+        roles = [r[0] for r in q("SELECT role FROM users")]
+        names = dict(q("SELECT id, name FROM categories"))
+        skills = dict(q("SELECT id, name FROM skills"))
+        job_skills = q("SELECT job_id, skill_id FROM job_skills")
+        profile_skills = [r[0] for r in q("SELECT skill_id FROM profile_skills")]
+    finally:
+        con.close()
+
+    def name_of(cat):
+        return names.get(cat, "Uncategorised") if cat is not None \
+            else "Uncategorised"
+
+    by_cat = {}
+    for _, cat, _, _, status, _ in jobs:
+        g = by_cat.setdefault(cat, dict(
+            category_id=cat, name=name_of(cat), open=0, in_progress=0,
+            closed=0, cancelled=0, total=0))
+        g[status] += 1
+        g["total"] += 1
+
+    def money(pairs, count_key, avg_key, med_key):
+        groups = {}
+        for cat, value in pairs:
+            groups.setdefault(cat, []).append(value)
+        rows = [{"category_id": cat, "name": name_of(cat),
+                 count_key: len(v), avg_key: avg_cents(v),
+                 med_key: median_cents(v)} for cat, v in groups.items()]
+        return sorted(rows, key=lambda g: category_order(
+            g[count_key], g["name"], g["category_id"]))
+
+    def top(counts, key):
+        rows = sorted(((s, n) for s, n in counts.items() if s in skills),
+                      key=lambda kv: (-kv[1], skills[kv[0]], kv[0]))
+        return [{"skill": skills[s], key: n} for s, n in rows[:10]]
+
+    status = {j[0]: j[4] for j in jobs}
+    demand, supply = {}, {}
+    for job_id, skill_id in job_skills:
+        if status.get(job_id) == "open":
+            demand[skill_id] = demand.get(skill_id, 0) + 1
+    for skill_id in profile_skills:
+        supply[skill_id] = supply.get(skill_id, 0) + 1
+    first = monday_of(now) - 11 * WEEK
+    weeks = [0] * 12
+    for j in jobs:
+        i = (j[5] - first) // WEEK
+        if 0 <= i < 12:
+            weeks[i] += 1
+    n = {s: proposals.count(s)
+         for s in ("accepted", "rejected", "withdrawn", "pending")}
+    props = dict(total=len(proposals), **n)
+    props["acceptance_rate"] = ratio4(n["accepted"],
+                                      n["accepted"] + n["rejected"])
+    return {
+        "jobs_by_category": sorted(by_cat.values(), key=lambda g:
+                                   category_order(g["total"], g["name"],
+                                                  g["category_id"])),
+        "rates_by_category": money(rates, "freelancers",
+                                   "avg_hourly_rate_cents",
+                                   "median_hourly_rate_cents"),
+        "budgets_by_category": money(
+            [(cat, v) for _, cat, kind, v, _, _ in jobs
+             if kind == "fixed" and v is not None],
+            "jobs", "avg_budget_cents", "median_budget_cents"),
+        "proposals": props,
+        "top_skills_demand": top(demand, "jobs"),
+        "top_skills_supply": top(supply, "profiles"),
+        "new_jobs_per_week": [{"week_start": rfc3339(first + i * WEEK),
+                               "jobs": weeks[i]} for i in range(12)],
+        "totals": {
+            "jobs": len(jobs),
+            "open_jobs": sum(j[4] == "open" for j in jobs),
+            "freelancers": roles.count("freelancer"),
+            "clients": roles.count("client"),
+            "contracts": len(contracts),
+            "completed_contracts": contracts.count("completed")},
+    }
+
+
+class RecomputeMixin:
+    """assertCurrent(): the server's answer equals the oracle's."""
+
+    def assertCurrent(self, what=""):
+        r = self.assertStatus(self.srv.get("/analytics/marketplace"), 200)
+        got = dict(r.data)
+        now = epoch(got.pop("generated_at"))
+        expect = recompute(self.srv, now)
+        for key in expect:
+            self.assertEqual(got.get(key), expect[key],
+                             "%s after %s" % (key, what))
+        self.assertEqual(sorted(got), sorted(expect))
+        return got
 
 
 class AnalyticsEmptyTest(ApiTest):
@@ -421,6 +527,289 @@ class AnalyticsDataTest(ApiTest):
         b.pop("generated_at")
         self.assertEqual(a, b)
 
+
+
+class AnalyticsIncrementalTest(RecomputeMixin, ApiTest):
+    """The counters follow every kind of write: after each one the answer
+    equals the oracle's recomputation from the tables. The response cache
+    stays on, so a write that left the cached answer stale fails too."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        srv = cls.srv
+        cls.cat = {}
+        for name in ("Web", "Design", "Writing"):
+            cls.cat[name] = add_category(srv, name)
+
+    def job(self, client, **fields):
+        body = {"category_id": self.cat["Web"], "skills": ["Python", "SQL"]}
+        body.update(fields)
+        return self.srv.job(client, **body)
+
+    def post_ok(self, path, user, status=(200, 201), body=None):
+        return self.assertStatus(self.srv.post(path, body, user=user),
+                                 status).data
+
+    def patch_ok(self, path, body, user):
+        return self.assertStatus(self.srv.patch(path, body, user=user),
+                                 200).data
+
+    def test_registering_users_counts_roles(self):
+        self.srv.client()
+        self.assertCurrent("a client registered")
+        self.srv.freelancer(profile=False)
+        self.assertCurrent("a freelancer registered")
+
+    def test_job_create_counts_category_status_budget_week_and_skills(self):
+        c = self.srv.client()
+        self.job(c, budget_min_cents=12345, budget_max_cents=54321,
+                 skills=["Python", "Go"])
+        self.assertCurrent("a fixed job")
+        self.job(c, budget_type="hourly", budget_min_cents=2000,
+                 budget_max_cents=4000, category_id=None)
+        self.assertCurrent("an hourly job without a category")
+        self.job(c, budget_min_cents=None, budget_max_cents=None,
+                 category_id=self.cat["Design"], skills=[])
+        self.assertCurrent("a fixed job without a budget or skills")
+
+    def test_job_patch_of_category_budget_and_skills(self):
+        c = self.srv.client()
+        job = self.job(c, budget_min_cents=1000, budget_max_cents=3000)
+        path = "/jobs/%d" % job["id"]
+        for body, what in (
+                ({"category_id": self.cat["Design"]}, "category changed"),
+                ({"category_id": None}, "category cleared"),
+                ({"category_id": self.cat["Writing"]}, "category set"),
+                ({"budget_max_cents": 7777}, "budget changed"),
+                ({"budget_min_cents": None, "budget_max_cents": None},
+                 "budget cleared"),
+                ({"budget_min_cents": 500, "budget_max_cents": 9000},
+                 "budget set"),
+                ({"budget_type": "hourly"}, "fixed to hourly"),
+                ({"budget_type": "fixed", "budget_max_cents": 9001},
+                 "hourly to fixed"),
+                ({"skills": ["Rust", "Go", "Python"]}, "skills replaced"),
+                ({"skills": []}, "skills cleared"),
+                ({"skills": ["Figma"], "category_id": self.cat["Web"],
+                  "budget_max_cents": 9500}, "several fields at once"),
+                ({"title": "Only the title changes"}, "title changed")):
+            self.patch_ok(path, body, c)
+            self.assertCurrent(what)
+
+    def test_job_close_moves_status_and_rejects_pending_proposals(self):
+        c, f = self.srv.client(), self.srv.freelancer()
+        job = self.job(c, skills=["Python", "Kotlin"])
+        self.srv.proposal(f, job["id"])
+        self.assertCurrent("a proposal")
+        self.post_ok("/jobs/%d/close" % job["id"], c)
+        self.assertCurrent("the job closed")
+
+    def test_proposals_withdraw_reject_and_accept(self):
+        c = self.srv.client()
+        f1, f2, f3 = (self.srv.freelancer() for _ in range(3))
+        job = self.job(c, skills=["Python", "Lua"])
+        p1 = self.srv.proposal(f1, job["id"])
+        p2 = self.srv.proposal(f2, job["id"])
+        p3 = self.srv.proposal(f3, job["id"])
+        self.assertCurrent("three proposals")
+        self.post_ok("/proposals/%d/withdraw" % p1["id"], f1)
+        self.assertCurrent("a withdrawal")
+        self.post_ok("/proposals/%d/reject" % p2["id"], c)
+        self.assertCurrent("a rejection")
+        p4 = self.srv.proposal(self.srv.freelancer(), job["id"])
+        self.post_ok("/proposals/%d/accept" % p3["id"], c)
+        self.assertCurrent("an accept (job in progress, %d rejected)"
+                           % p4["id"])
+
+    def test_contract_complete_and_cancel(self):
+        contract, job, _, c, f = self.srv.contract(
+            category_id=self.cat["Design"], skills=["Go"])
+        self.assertCurrent("a contract")
+        self.post_ok("/contracts/%d/complete" % contract["id"], c)
+        self.assertCurrent("the contract completed")
+        self.post_ok("/contracts/%d/reviews" % contract["id"], c,
+                     body={"rating": 5, "comment": "Fine."})
+        self.assertCurrent("a review")
+        contract, _, _, c, f = self.srv.contract(budget_max_cents=60000)
+        self.post_ok("/contracts/%d/cancel" % contract["id"], f)
+        self.assertCurrent("the contract cancelled")
+
+    def test_profile_create_and_patch_of_rate_category_and_skills(self):
+        f = self.srv.freelancer(profile=False)
+        r = self.srv.post("/profiles", {
+            "title": "Writer", "hourly_rate_cents": 4321,
+            "category_id": self.cat["Writing"],
+            "skills": ["Copywriting", "SQL"]}, user=f)
+        pid = self.assertStatus(r, 201).data["id"]
+        self.assertCurrent("a profile")
+        g = self.srv.freelancer(profile=False)
+        r = self.srv.post("/profiles", {"title": "No rate"}, user=g)
+        self.assertStatus(r, 201)
+        self.assertCurrent("a profile without rate, category or skills")
+        path = "/profile/%d" % pid
+        for body, what in (
+                ({"hourly_rate_cents": 9999}, "rate changed"),
+                ({"hourly_rate_cents": None}, "rate cleared"),
+                ({"hourly_rate_cents": 0}, "rate set to zero"),
+                ({"category_id": self.cat["Web"]}, "category changed"),
+                ({"category_id": None}, "category cleared"),
+                ({"skills": ["Go", "Rust", "SQL"]}, "skills replaced"),
+                ({"skills": []}, "skills cleared"),
+                ({"hourly_rate_cents": 5000, "category_id": self.cat["Web"],
+                  "skills": ["Python"]}, "several fields at once"),
+                ({"bio": "Only the bio changes"}, "bio changed")):
+            self.patch_ok(path, body, f)
+            self.assertCurrent(what)
+
+    def test_many_equal_and_spread_values_keep_medians_exact(self):
+        c = self.srv.client()
+        for v in (100, 100, 100, 250, 9999999, 101, 100):
+            self.job(c, category_id=self.cat["Writing"], budget_min_cents=0,
+                     budget_max_cents=v)
+            self.assertCurrent("a budget of %d" % v)
+        for v in (1, 1, 2, 3):
+            self.srv.freelancer(category_id=self.cat["Design"],
+                                hourly_rate_cents=v)
+            self.assertCurrent("a rate of %d" % v)
+
+
+class AnalyticsDirectWritesTest(RecomputeMixin, ApiTest):
+    """Writes the API never makes (deletes, cascades, moved posting times,
+    changed roles) made straight in the database still keep the counters
+    right: they live in the database's triggers, not in the handlers."""
+    server_env = {"CACHE_ENABLED": "false"}
+
+    def sql(self, *statements, foreign_keys=True):
+        """Runs statements in one transaction (one each on PostgreSQL),
+        with the foreign-key actions (cascades) the server's connections
+        have, unless told not to (SQLite only)."""
+        con = self.srv.connect()
+        try:
+            if self.srv.engine == "sqlite":
+                con.execute("PRAGMA foreign_keys=%s"
+                            % ("ON" if foreign_keys else "OFF"))
+            with con:
+                for st in statements:
+                    if isinstance(st, str):
+                        con.execute(st)
+                    else:
+                        con.execute(*st)
+        finally:
+            con.close()
+
+    def test_deletes_and_cascades(self):
+        srv = self.srv
+        cat = add_category(srv, "Ops")
+        contract, job, prop, c, f = srv.contract(category_id=cat,
+                                                 skills=["Ansible"])
+        other = srv.job(c, category_id=cat, skills=["Ansible", "Bash"])
+        p = srv.proposal(srv.freelancer(), other["id"])
+        self.assertCurrent("the setup")
+        self.sql(("DELETE FROM freelance_proposals WHERE id = ?", (p["id"],)),
+                 ("DELETE FROM freelance_job_postings WHERE id = ?",
+                  (other["id"],)))
+        self.assertCurrent("an open job and its proposal deleted"
+                           " (skills by cascade)")
+        self.sql(("DELETE FROM job_skills WHERE job_id = ?", (job["id"],)))
+        self.assertCurrent("skills of a job in progress deleted")
+        self.sql(("DELETE FROM freelance_contracts WHERE id = ?",
+                  (contract["id"],)),
+                 ("DELETE FROM freelance_proposals WHERE id = ?",
+                  (prop["id"],)),
+                 ("DELETE FROM freelance_job_postings WHERE id = ?",
+                  (job["id"],)))
+        self.assertCurrent("a contract, its proposal and job deleted")
+        g = srv.freelancer(category_id=cat, hourly_rate_cents=3000,
+                           skills=["Ansible", "Bash"])
+        self.assertCurrent("a profile")
+        self.sql(("DELETE FROM freelance_profiles WHERE id = ?",
+                  (g.profile_id,)))
+        self.assertCurrent("a profile deleted (skills by cascade)")
+
+    def test_moved_posting_times_roles_and_statuses(self):
+        srv = self.srv
+        c = srv.client()
+        job = srv.job(c, skills=["Python"])
+        monday = monday_of(epoch(job["posted_at"]))
+        for t in (monday - 1, monday - 5 * WEEK, monday - 11 * WEEK,
+                  monday - 12 * WEEK, monday):
+            self.sql(("UPDATE freelance_job_postings SET posted_at = ?"
+                      " WHERE id = ?", (t, job["id"])))
+            self.assertCurrent("posted_at moved to %d" % t)
+        self.sql(("UPDATE users SET role = 'admin' WHERE id = ?", (c.id,)))
+        self.assertCurrent("a role changed")
+        for status in ("closed", "open", "cancelled", "open"):
+            self.sql(("UPDATE freelance_job_postings SET status = ?"
+                      " WHERE id = ?", (status, job["id"])))
+            self.assertCurrent("job status set to " + status)
+        self.sql(("INSERT INTO job_skills (job_id, skill_id)"
+                  " SELECT ?, id FROM skills WHERE id NOT IN"
+                  " (SELECT skill_id FROM job_skills WHERE job_id = ?)",
+                  (job["id"], job["id"])))
+        self.assertCurrent("every skill added to an open job")
+        if self.srv.engine != "sqlite":
+            return  # the foreign key cannot be turned off
+        self.sql(("UPDATE job_skills SET job_id = -job_id WHERE job_id = ?",
+                  (job["id"],)), foreign_keys=False)
+        self.assertCurrent("skills moved off their job")
+
+
+class AnalyticsMigrationTest(RecomputeMixin, ApiTest):
+    """Migration 0003 on a marketplace seeded before it: the back-fill
+    gives the same answer as the recomputation."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = Server(env={"CACHE_ENABLED": "false"})
+        try:
+            cls.srv.seed("--jobs", "1500", "--seed", "5")
+            cls.undo_migration(cls.srv)
+            cls.srv.start()  # migrates again
+        except BaseException:
+            cls.srv.cleanup()
+            raise
+
+    # What migration 0003 made, by engine.
+    OBJECTS = {
+        "sqlite": "SELECT type, name FROM sqlite_master"
+                  " WHERE name LIKE 'analytics%' AND type IN"
+                  " ('table', 'trigger')",
+        "postgres": "SELECT 'table', tablename FROM pg_tables"
+                    " WHERE tablename LIKE 'analytics%' UNION ALL"
+                    " SELECT 'function', proname FROM pg_proc"
+                    " WHERE proname LIKE 'analytics%'"}
+
+    @classmethod
+    def undo_migration(cls, srv):
+        """Drops what 0003 made, so that the database is as a seed made
+        before it left it."""
+        con = srv.connect()
+        query = cls.OBJECTS[srv.engine]
+        try:
+            with con:
+                objects = con.execute(query).fetchall()
+                for kind, name in objects:
+                    con.execute("DROP %s %s%s" % (
+                        kind.upper(), name,
+                        " CASCADE" if srv.engine == "postgres" else ""))
+                con.execute("DELETE FROM schema_migrations WHERE version = 3")
+            left = con.execute(query).fetchall()
+            if left or len(objects) < 10:
+                raise AssertionError("undo left %r of %r" % (left, objects))
+        finally:
+            con.close()
+
+    def test_back_filled_counters_give_the_recomputed_answer(self):
+        d = self.assertCurrent("the migration")
+        self.assertGreater(d["totals"]["jobs"], 1000)
+        self.assertGreater(len(d["budgets_by_category"]), 5)
+
+    def test_writes_after_the_back_fill_keep_it_right(self):
+        c = self.srv.client()
+        job = self.srv.job(c, category_id=1, skills=["Python"])
+        self.srv.proposal(self.srv.freelancer(category_id=1), job["id"])
+        self.assertCurrent("writes after the migration")
 
 
 class AnalyticsSeededTest(ApiTest):

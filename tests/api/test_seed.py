@@ -43,6 +43,18 @@ def seed(srv, *args):
     return p
 
 
+def schema(path):
+    """The indexes and triggers of the database at path, with their SQL,
+    in the order they were created."""
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_schema"
+            " WHERE type IN ('index', 'trigger') ORDER BY rowid").fetchall()
+    finally:
+        con.close()
+
+
 def scratch_files(path):
     """The writer's scratch database files left beside path."""
     d, base = os.path.split(path)
@@ -291,6 +303,48 @@ class SeededMarketplaceTest(unittest.TestCase):
         self.assertEqual(self.one(
             "SELECT COUNT(*) FROM users WHERE role <> 'client' AND rating_count <> 0"), 0)
 
+    def test_indexes_and_triggers_are_the_migrations_own(self):
+        # The load sets them aside and builds them again from their SQL:
+        # the same set, text and order as in a database only migrated.
+        other = Server()
+        try:
+            self.assertEqual(other.cli("migrate").returncode, 0)
+            migrated = schema(other.db_url[len("sqlite:"):])
+        finally:
+            other.cleanup()
+        seeded = schema(self.path)
+        self.assertEqual(sorted(seeded, key=repr), sorted(migrated, key=repr))
+        # Each table's indexes and triggers keep their order (the planner
+        # and the firing order follow it), the constraints' own first.
+        for table in {r[2] for r in migrated}:
+            self.assertEqual([r[:2] for r in seeded if r[2] == table],
+                             [r[:2] for r in migrated if r[2] == table], table)
+        self.assertIn("jobs_fts_insert", [r[1] for r in seeded])
+        self.assertIn("proposals_one_active", [r[1] for r in seeded])
+        # Each index was built over every row of its table.
+        for name, table in (("proposals_freelancer", "freelance_proposals"),
+                            ("jobs_client", "freelance_job_postings"),
+                            ("job_skills_skill", "job_skills")):
+            self.assertEqual(
+                self.one('SELECT COUNT(*) FROM "%s" INDEXED BY "%s"'
+                         ' WHERE 1' % (table, name)),
+                self.one('SELECT COUNT(*) FROM "%s"' % table), name)
+
+    def test_a_new_job_reaches_the_search_index_through_its_trigger(self):
+        con = sqlite3.connect(self.path)
+        try:
+            con.execute(
+                "INSERT INTO freelance_job_postings (client_id, title,"
+                " budget_type, posted_at, updated_at) SELECT id,"
+                " 'Zyxwvutsr quagga', 'fixed', 1, 1 FROM users"
+                " WHERE role = 'client' LIMIT 1")
+            n = con.execute("SELECT COUNT(*) FROM jobs_fts"
+                            " WHERE jobs_fts MATCH 'zyxwvutsr'").fetchone()[0]
+        finally:
+            con.rollback()
+            con.close()
+        self.assertEqual(n, 1)
+
     def test_scratch_database_is_gone(self):
         self.assertEqual(scratch_files(self.path), [])
 
@@ -433,12 +487,13 @@ class SeedCommandTest(unittest.TestCase):
                     " VALUES (1, 999, 999, 'stray', 1, 1, 0, 0)")
         con.commit()
         con.close()
-        before = dump(path)
+        before, indexes = dump(path), schema(path)
         p = seed(s, "--jobs", "50")
         self.assertEqual(p.returncode, 1, p.stderr)
         self.assertEqual(len(p.errors), 1, p.stderr)
         self.assertEqual(p.stdout, "")
         self.assertEqual(dump(path), before)
+        self.assertEqual(schema(path), indexes)  # set aside, then back
         self.assertEqual(scratch_files(path), [])
         con = sqlite3.connect(path)
         self.assertEqual(con.execute("PRAGMA journal_mode").fetchone()[0], "wal")
