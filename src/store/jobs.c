@@ -676,9 +676,11 @@ static const search_dialect_t search_dialects[2] = {
         true,
     },
     /* The generated search_vector weighs the title (A) above the
-     * description (B); ts_rank is higher for better matches. The words
-     * are ANDed like FTS5's phrases, though not held adjacent within one
-     * word ("full-stack"). */
+     * description (B); ts_rank is higher for better matches.
+     * LIMITATION: the words are ANDed like FTS5's phrases, but the parts of
+     * one hyphenated or punctuated word ("full-stack") need not stand next
+     * to each other as FTS5 requires, so a few more jobs match on
+     * PostgreSQL. Bites only on searches for such words. */
     [DB_POSTGRES] = {
         PG_JOB_COLUMNS(SEARCH_SNIPPET),
         " FROM freelance_job_postings j"
