@@ -438,6 +438,19 @@ static int sequence_reset(PGconn *pg, const char *table)
                            PGRES_TUPLES_OK, "moving the id sequence");
 }
 
+/* Switches the table's own triggers off or on again, inside the load's
+ * transaction. The scratch file already holds what they keep (the
+ * analytics counters are tables copied like the others): firing them for
+ * each copied row would count every row twice. */
+static int triggers_switch(PGconn *pg, const char *table, bool on)
+{
+    char sql[LOAD_SQL_MAX];
+
+    snprintf(sql, sizeof(sql), "ALTER TABLE \"%s\" %s TRIGGER USER", table,
+             on ? "ENABLE" : "DISABLE");
+    return pg_command(pg, sql, on ? "enabling triggers" : "disabling triggers");
+}
+
 static int table_copy(sqlite3 *lite, PGconn *pg, const char *table,
                       load_buf_t *b, int64_t *rows)
 {
@@ -454,7 +467,10 @@ static int table_copy(sqlite3 *lite, PGconn *pg, const char *table,
     if (sqlite3_prepare_v2(lite, sql, -1, &st, NULL) != SQLITE_OK)
         return lite_fail(lite, "reading rows");
     snprintf(sql, sizeof(sql), "COPY \"%s\" (%s) FROM STDIN", table, cols);
-    rc = pg_result_check(pg, PQexec(pg, sql), PGRES_COPY_IN, "starting COPY");
+    rc = triggers_switch(pg, table, false);
+    if (rc == 0)
+        rc = pg_result_check(pg, PQexec(pg, sql), PGRES_COPY_IN,
+                             "starting COPY");
     if (rc == 0) {
         b->len = 0;
         rc = rows_stream(lite, st, pg, b, &n);
@@ -463,6 +479,8 @@ static int table_copy(sqlite3 *lite, PGconn *pg, const char *table,
             rc = end;
     }
     sqlite3_finalize(st);
+    if (rc == 0)
+        rc = triggers_switch(pg, table, true);
     if (rc == 0 && has_id)
         rc = sequence_reset(pg, table);
     *rows += n;

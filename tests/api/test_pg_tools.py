@@ -82,11 +82,15 @@ def normalise(values):
 
 def fingerprints(sqlite_path, dbname):
     """{table: (sqlite's aggregates, postgresql's)} over every column the
-    SQLite schema has."""
+    SQLite schema has, for the model's tables and the analytics counters
+    (which triggers keep)."""
     lite = sqlite3.connect(sqlite_path)
     out = {}
     try:
-        for t in TABLES:
+        kept = [r[0] for r in lite.execute(
+            "SELECT name FROM sqlite_schema WHERE type = 'table'"
+            " AND name LIKE 'analytics\\_%' ESCAPE '\\' ORDER BY name")]
+        for t in TABLES + tuple(kept):
             cols = lite.execute("SELECT name, type FROM pragma_table_info(?)",
                                 (t,)).fetchall()
             sql = "SELECT count(*), %s FROM %s" % (
