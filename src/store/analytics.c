@@ -141,7 +141,8 @@ static const char *sql_totals =
     "  FROM analytics_contracts WHERE status = 'completed')"
     "  AS completed_contracts";
 
-/* The back-fill of migration 0003, after emptying every counter. */
+/* The back-fills of migrations 0003 and 0004, after emptying every
+ * counter. */
 static const char *sql_rebuild =
     "DELETE FROM analytics_jobs;"
     "DELETE FROM analytics_budgets;"
@@ -190,7 +191,13 @@ static const char *sql_rebuild =
     "INSERT INTO analytics_job_weeks (week_start, jobs)"
     " SELECT posted_at"
     "  - ((posted_at - 345600) % 604800 + 604800) % 604800, COUNT(*)"
-    " FROM freelance_job_postings GROUP BY 1;";
+    " FROM freelance_job_postings GROUP BY 1;"
+    /* Not analytics, but kept the same way: the job search's totals. */
+    "DELETE FROM job_counts;"
+    "INSERT INTO job_counts (status, category_key, level_key, jobs)"
+    " SELECT status, COALESCE(category_id, 0),"
+    "  COALESCE(experience_level, ''), COUNT(*)"
+    " FROM freelance_job_postings GROUP BY 1, 2, 3;";
 
 int64_t store_analytics_week_start(int64_t now)
 {

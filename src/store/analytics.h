@@ -21,7 +21,8 @@ int64_t store_analytics_week_start(int64_t now);
  * now's week, and totals. *out is a new object the caller releases. */
 int store_analytics_marketplace(db_t *db, int64_t now, json_t **out);
 
-/* Recomputes every analytics counter from the tables they count, in one
+/* Recomputes every analytics counter, and the job search's counts by
+ * status, category and level, from the tables they count, in one
  * write transaction: after a bulk load that ran with the counting
  * triggers dropped, or to repair counters. Takes as long as the scans of
  * jobs, profiles, proposals, users, contracts and skills; a failure

@@ -233,6 +233,73 @@ class SearchModelTest(ApiTest):
             self.assertStatus(self.srv.get(SEARCH + "?" + qs), 200)
 
 
+class KeptTotalsTest(ApiTest):
+    """Totals of searches filtered only by status, category and level come
+    from counts the job triggers keep; after every kind of job write they
+    must equal a count of the rows themselves. The response cache is off:
+    rows changed outside the API are part of the check."""
+
+    server_env = {"CACHE_ENABLED": "false"}
+    LEVELS = [None, "entry", "intermediate", "expert"]
+    STATUSES = ["open", "in_progress", "closed", "cancelled"]
+
+    def totals_match_the_rows(self, db, cats):
+        for status in self.STATUSES:
+            for cat in [None] + cats:
+                for level in self.LEVELS:
+                    sql = ("SELECT COUNT(*) FROM freelance_job_postings"
+                           " WHERE status = ?")
+                    args = [status]
+                    params = {"status": status, "page_size": 1}
+                    if cat:
+                        sql += " AND category_id = ?"
+                        args.append(cat)
+                        params["category_id"] = cat
+                    if level:
+                        sql += " AND experience_level = ?"
+                        args.append(level)
+                        params["experience_level"] = level
+                    r = self.srv.get(query(**params))
+                    self.assertStatus(r, 200)
+                    self.assertEqual(r.meta["total_items"],
+                                     db.value(sql, tuple(args)), params)
+
+    def test_totals_follow_creates_patches_closes_and_deletes(self):
+        srv, db = self.srv, Db(self.srv)
+        cats = [db.category(n) for n in ("Kept A", "Kept B")]
+        c = srv.client()
+        made = []
+        for i in range(12):
+            body = {"title": "Kept %d" % i, "budget_type": "fixed"}
+            if i % 3:
+                body["category_id"] = cats[i % 2]
+            if self.LEVELS[i % 4]:
+                body["experience_level"] = self.LEVELS[i % 4]
+            r = self.assertStatus(srv.post("/jobs", body, user=c), 201)
+            made.append(r.data["id"])
+        self.totals_match_the_rows(db, cats)
+        # A category and a level changed, set and cleared through the API.
+        self.assertStatus(srv.patch("/jobs/%d" % made[0],
+                                    {"category_id": cats[1],
+                                     "experience_level": "expert"}, user=c),
+                          200)
+        self.assertStatus(srv.patch("/jobs/%d" % made[1],
+                                    {"category_id": None,
+                                     "experience_level": None}, user=c), 200)
+        self.totals_match_the_rows(db, cats)
+        self.assertStatus(srv.post("/jobs/%d/close" % made[2], user=c), 200)
+        f = srv.freelancer()
+        p = srv.proposal(f, made[3])
+        self.assertStatus(srv.post("/proposals/%d/accept" % p["id"],
+                                   user=c), 201)
+        self.totals_match_the_rows(db, cats)
+        # Rows changed and removed outside the API count too.
+        db.run("UPDATE freelance_job_postings SET status = 'cancelled'"
+               " WHERE id = ?", (made[4],))
+        db.run("DELETE FROM freelance_job_postings WHERE id = ?", (made[5],))
+        self.totals_match_the_rows(db, cats)
+
+
 class SearchTextTest(ApiTest):
     """Text search: words are literal, the title counts above the
     description, and tokens such as C++ and C# are kept whole."""
