@@ -47,13 +47,13 @@ def pg_url(dbname):
     return "postgresql:///%s?host=%s&user=postgres" % (dbname, PG_SOCKET_DIR)
 
 
-def psql(dbname, sql, csv=False):
+def psql(dbname, sql, csv=False, timeout=120):
     """Runs sql through psql on the test cluster; returns its output."""
     args = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", pg_url(dbname)]
     if csv:
         args.insert(1, "--csv")
     p = subprocess.run(args, input=sql, capture_output=True, text=True,
-                       timeout=120)
+                       timeout=timeout)
     if p.returncode != 0:
         raise AssertionError("psql failed: %s\n%s" % (p.stderr, sql[:500]))
     return p.stdout
