@@ -33,6 +33,7 @@ static const option_t options[] = {
     STR("HOST", "host", host),
     INT("PORT", "port", port, 0, 65535),
     STR("DATABASE_URL", "database-url", database_url),
+    STR("DATABASE_READ_URL", "database-read-url", database_read_url),
     INT("THREADS", "threads", threads, 0, 256),
     INT("DB_POOL_SIZE", "db-pool-size", db_pool_size, 0, 1000),
     INT("DB_POOL_TIMEOUT_MS", "db-pool-timeout-ms", db_pool_timeout_ms,
@@ -247,6 +248,14 @@ int config_validate(const config_t *cfg, char err[FH_CONFIG_ERR_LEN])
     }
     if (!pg && cfg->database_url[7] == '\0') {
         snprintf(err, FH_CONFIG_ERR_LEN, "DATABASE_URL names no SQLite file");
+        return FH_EINVAL;
+    }
+    if (cfg->database_read_url[0] &&
+        (!pg || (strncmp(cfg->database_read_url, "postgresql://", 13) != 0 &&
+                 strncmp(cfg->database_read_url, "postgres://", 11) != 0))) {
+        snprintf(err, FH_CONFIG_ERR_LEN,
+                 "DATABASE_READ_URL must be postgresql://... and needs a "
+                 "PostgreSQL DATABASE_URL");
         return FH_EINVAL;
     }
     if (cfg->redis_url[0] &&

@@ -13,6 +13,7 @@ typedef struct config {
     char host[64];              /* listen address, IPv4 or IPv6 literal */
     int port;                   /* 1..65535 */
     char database_url[1024];    /* sqlite:PATH or postgresql://... */
+    char database_read_url[1024]; /* a streaming replica; empty = none */
     int threads;                /* worker threads; 0 = one per core */
     int db_pool_size;           /* PostgreSQL connections; 0 = threads + 2 */
     int db_pool_timeout_ms;     /* longest wait for a pooled connection */

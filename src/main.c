@@ -21,6 +21,7 @@
 #include "http/server.h"
 #include "obs/log.h"
 #include "store/db.h"
+#include "store/db_read.h"
 #include "store/explain.h"
 #include "store/maintain.h"
 #include "store/migrate.h"
@@ -94,6 +95,8 @@ static int run_serve(const config_t *cfg)
     if (run_migrate(cfg, true) != 0)
         return 1;
     rc = db_setup(cfg->database_url);
+    if (rc == 0)
+        rc = db_read_setup(cfg->database_read_url);
     if (rc < 0)
         return 1;
 
@@ -124,6 +127,7 @@ static int run_serve(const config_t *cfg)
     }
     log_info("shutting down", "s:signal", sig == SIGINT ? "SIGINT" : "SIGTERM");
     http_server_stop(srv, cfg->shutdown_timeout_s);
+    db_read_teardown();
     db_teardown();
     log_info("stopped");
     return 0;

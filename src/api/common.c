@@ -7,10 +7,19 @@
 
 #include "common/err.h"
 #include "common/util.h"
+#include "store/db_read.h"
 #include "store/proposals.h"
 
 const char *const api_experience_levels[] = {"entry", "intermediate",
                                              "expert", NULL};
+
+/* True for the reads a replica may serve: the cached GET routes, which
+ * never write. */
+static bool reads_only(const http_req_t *req)
+{
+    return req->route != NULL && req->route->cache != CACHE_NONE &&
+           strcmp(req->method, "GET") == 0;
+}
 
 int api_db(http_req_t *req, db_t **out)
 {
@@ -21,7 +30,9 @@ int api_db(http_req_t *req, db_t **out)
             return rc;
         }
     }
-    *out = req->db;
+    if (req->read_db == NULL && db_read_enabled() && reads_only(req))
+        req->read_db = db_read_choose(req->db);
+    *out = req->read_db ? req->read_db : req->db;
     return 0;
 }
 

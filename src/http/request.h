@@ -48,6 +48,8 @@ struct http_req {
     const char *token;          /* the bearer token sent, or NULL */
 
     db_t *db;                   /* acquired on first use by api_db() */
+    db_t *read_db;              /* the thread's replica connection when
+                                   api_db() chose it; never released */
 
     /* The reply. */
     int status;                 /* 0 until a reply is set */

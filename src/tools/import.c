@@ -1,7 +1,12 @@
 /* freelance-hub import [DIR]: loads the three real data sets described in
  * shared/data/SOURCES.md. Each file goes in one transaction; a source_key
  * per row makes a second run add nothing. Progress goes to standard error,
- * the summary of what was read, imported and skipped to standard output. */
+ * the summary of what was read, imported and skipped to standard output.
+ *
+ * LIMITATION: on PostgreSQL every statement is one round trip to the
+ * server, so the three files take several times as long as on SQLite
+ * (28 s against 4 s measured on a busy 2-core machine). Costs whoever
+ * imports into PostgreSQL; idempotence and results are the same. */
 #include "tools/tools.h"
 
 #include <errno.h>

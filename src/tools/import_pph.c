@@ -247,13 +247,21 @@ static int pph_row(import_run_t *run, char **f)
         return rc;
     db_bind_int64(st, 1, user_id);
     db_bind_text(st, 2, f[0]);
+    /* Missing values are bound as NULL, never left unbound: PostgreSQL
+     * types a placeholder nothing was bound to as text. */
     if (rate >= 0)
         db_bind_int64(st, 3, rate);
+    else
+        db_bind_null(st, 3);
     db_bind_text(st, 4, f[1][0] ? f[1] : NULL);
     if (rating >= 0)
         db_bind_double(st, 5, rating);
+    else
+        db_bind_null(st, 5);
     if (reviews >= 0)
         db_bind_int64(st, 6, reviews);
+    else
+        db_bind_null(st, 6);
     db_bind_text(st, 7, key);
     db_bind_int64(st, 8, run->now);
     db_bind_int64(st, 9, run->now);

@@ -144,6 +144,11 @@ static int job_insert(import_run_t *run, const import_job_t *job,
     if (job->has_budget) {
         db_bind_int64(st, 6, job->min_cents);
         db_bind_int64(st, 7, job->max_cents);
+    } else {
+        /* Bound, not left unbound: PostgreSQL types a placeholder nothing
+         * was bound to as text. */
+        db_bind_null(st, 6);
+        db_bind_null(st, 7);
     }
     db_bind_text(st, 8, job->level);
     db_bind_text(st, 9, job->country);

@@ -369,50 +369,14 @@ class Server:
             raise AssertionError("%s failed (%d): %s" % (args, p.returncode, p.stderr))
         return p
 
-    # Tables in an order that keeps every foreign key satisfied.
-    SEED_TABLES = ("users", "categories", "skills", "freelance_profiles",
-                   "portfolio_items", "profile_skills", "freelance_job_postings",
-                   "job_skills", "freelance_proposals", "freelance_contracts",
-                   "reviews", "sessions")
-
     def seed(self, *args):
-        """Runs `freelance-hub seed ARGS` for this server's database. The
-        seed command fills SQLite files only, so on PostgreSQL the demo
-        marketplace is seeded into a scratch SQLite file and copied over
-        row for row (ids included), then vacuumed and analyzed."""
+        """Runs `freelance-hub seed ARGS` for this server's database (on
+        PostgreSQL it generates into a scratch SQLite file and copies every
+        table across), then on PostgreSQL vacuums and analyzes."""
+        p = self.cli("seed", *args)
         if self.engine == "sqlite":
-            return self.cli("seed", *args)
-        import csv
-        import io
-        import sqlite3
-        scratch = os.path.join(self.dir, "seed-scratch.db")
-        env = dict(self.env, DATABASE_URL="sqlite:" + scratch)
-        p = subprocess.run([BIN, "seed"] + list(args), env=env,
-                           capture_output=True, text=True, timeout=600)
-        if p.returncode != 0:
-            raise AssertionError("seed failed (%d): %s" % (p.returncode, p.stderr))
-        self.cli("migrate")
-        con = sqlite3.connect(scratch)
-        script = ["BEGIN;"]
-        try:
-            for t in self.SEED_TABLES:
-                cur = con.execute('SELECT * FROM "%s"' % t)
-                cols = [d[0] for d in cur.description]
-                buf = io.StringIO()
-                w = csv.writer(buf, lineterminator="\n")
-                for row in cur:
-                    w.writerow(["\\N" if v is None else v for v in row])
-                script.append("COPY %s (%s) FROM STDIN WITH (FORMAT csv, NULL '\\N');"
-                              % (t, ", ".join(cols)))
-                script.append(buf.getvalue() + "\\.")
-                if "id" in cols:
-                    script.append("SELECT setval(pg_get_serial_sequence('%s', 'id'),"
-                                  " COALESCE(MAX(id), 0) + 1, false) FROM %s;" % (t, t))
-        finally:
-            con.close()
-        script.append("COMMIT;")
+            return p
         dbname = self.db_url.split("/")[3].split("?")[0]
-        psql(dbname, "\n".join(script), timeout=600)  # triggers run per row
         # As autovacuum would in time. The first pass right after the load
         # leaves the visibility map empty; the second fills it, so that
         # counts can read their covering indexes alone.

@@ -10,8 +10,8 @@ import unittest
 
 from harness import BIN, ENGINE, ApiTest, Server, main
 
-# The seed command writes SQLite files only (it checks its own output with
-# sqlite3 here); on PostgreSQL the other suites seed through Server.seed().
+# These read the seeded file with sqlite3; seeding PostgreSQL is checked
+# against the same seed on SQLite in test_pg_tools.py.
 SQLITE_ONLY = unittest.skipIf(ENGINE == "postgres",
                               "seed fills SQLite databases only")
 

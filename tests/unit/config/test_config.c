@@ -97,6 +97,24 @@ static void database_url_must_name_an_engine(void **state)
     assert_int_equal(config_validate(&c, err), 0);
 }
 
+static void database_read_url_needs_postgresql_on_both_sides(void **state)
+{
+    char err[FH_CONFIG_ERR_LEN];
+    config_t c;
+
+    (void)state;
+    config_init(&c);
+    strcpy(c.database_read_url, "postgresql:///fh?host=/tmp/replica");
+    assert_int_equal(config_validate(&c, err), FH_EINVAL);  /* on SQLite */
+    assert_non_null(strstr(err, "DATABASE_READ_URL"));
+    strcpy(c.database_url, "postgresql:///fh?host=/tmp/primary");
+    assert_int_equal(config_validate(&c, err), 0);
+    strcpy(c.database_read_url, "sqlite:/tmp/x.db");
+    assert_int_equal(config_validate(&c, err), FH_EINVAL);
+    c.database_read_url[0] = '\0';
+    assert_int_equal(config_validate(&c, err), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -104,6 +122,7 @@ int main(void)
         cmocka_unit_test(environment_then_flags),
         cmocka_unit_test(bad_values_name_the_variable),
         cmocka_unit_test(database_url_must_name_an_engine),
+        cmocka_unit_test(database_read_url_needs_postgresql_on_both_sides),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
