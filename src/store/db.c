@@ -4,8 +4,12 @@
 #include "store/db.h"
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "common/err.h"
+#include "config.h"
+#include "obs/log.h"
+#include "obs/metrics.h"
 #include "store/db_engine.h"
 
 static const db_ops_t *const engines[] = {&db_sqlite_ops, &db_pg_ops};
@@ -149,3 +153,20 @@ int db_index_stats(db_t *db, json_t **out)
 
 int64_t db_changes(db_t *db) { return DB_OPS_OF(db)->changes(db); }
 const char *db_errmsg(db_t *db) { return DB_OPS_OF(db)->errmsg(db); }
+
+void db_note_query(const char *name, const char *sql, double dur_ms,
+                   int64_t rows)
+{
+    char tmpl[161];
+
+    metrics_db_query(dur_ms);
+    if (dur_ms < fh_config.slow_query_ms)  /* 0 logs every statement */
+        return;
+    snprintf(tmpl, sizeof(tmpl), "%s", sql);
+    for (char *p = tmpl; *p; p++)
+        if (*p == '\n' || *p == '\t')
+            *p = ' ';
+    metrics_slow_query();
+    log_warn("slow query", "s:stmt", name ? name : "", "s:sql", tmpl,
+             "f:dur_ms", dur_ms, "i:rows", rows);
+}

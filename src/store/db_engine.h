@@ -52,6 +52,12 @@ typedef struct db_ops {
  * that db.c can find the table of any connection or statement. */
 #define DB_OPS_OF(p) (*(const db_ops_t *const *)(const void *)(p))
 
+/* Counts a statement that ran dur_ms in the query histogram, and logs it
+ * with its SQL template (never its values) when it ran longer than
+ * SLOW_QUERY_MS. name may be NULL. */
+void db_note_query(const char *name, const char *sql, double dur_ms,
+                   int64_t rows);
+
 extern const db_ops_t db_sqlite_ops;
 extern const db_ops_t db_pg_ops;
 

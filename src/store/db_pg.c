@@ -516,19 +516,8 @@ static void check_slow(db_stmt_t *st)
 {
     if (st->started_ms == 0)
         return;
-    double dur = fh_mono_ms() - st->started_ms;
-    metrics_db_query(dur);
-    if (dur >= fh_config.slow_query_ms) {  /* 0 logs every statement */
-        char tmpl[161];
-        snprintf(tmpl, sizeof(tmpl), "%s", st->sql);
-        for (char *p = tmpl; *p; p++)
-            if (*p == '\n' || *p == '\t')
-                *p = ' ';
-        metrics_slow_query();
-        log_warn("slow query", "s:stmt", st->name ? st->name : "",
-                 "s:sql", tmpl, "f:dur_ms", dur, "i:rows",
-                 (int64_t)(st->res ? PQntuples(st->res) : 0));
-    }
+    db_note_query(st->name, st->sql, fh_mono_ms() - st->started_ms,
+                  (int64_t)(st->res ? PQntuples(st->res) : 0));
     st->started_ms = 0;
 }
 
