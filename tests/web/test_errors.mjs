@@ -59,7 +59,10 @@ test('an ended session sends the person back to sign in, in words', async () => 
     JSON.parse(sessionStorage.getItem('freelance-hub.session')).token);
   await srv.ok('POST', '/auth/logout', {token: stored});
   await go(page, '/dashboard');
-  await page.getByText('Your session has ended. Please sign in again.').waitFor();
+  // The dashboard's requests meet the 401 first; on a loaded machine the
+  // page can take longer than the default wait to show what it means.
+  await page.getByText('Your session has ended. Please sign in again.')
+    .waitFor({timeout: 45000});
   await page.getByRole('link', {name: 'Sign in again'}).waitFor();
   // The navigation no longer claims a signed-in person.
   assert.equal(await page.getByRole('button', {name: 'Sign out'}).count(), 0);
