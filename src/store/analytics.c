@@ -141,8 +141,14 @@ static const char *sql_totals =
     "  FROM analytics_contracts WHERE status = 'completed')"
     "  AS completed_contracts";
 
-/* The back-fills of migrations 0003 and 0004, after emptying every
- * counter. */
+/* Empties every counter and counts again what the back-fills of
+ * migrations 0003 and 0004 count, shaped so that a large database is read
+ * as little as possible: groups taken in the order of a covering index
+ * (no sort, no visit to the table) and regrouped when the key is
+ * COALESCEd; the sums per category derived from the counts per value
+ * instead of a second pass over the table. The unary + keeps the budget
+ * filter off jobs_status_budget, through which the planner would fetch
+ * every job's row out of order instead of reading the table straight. */
 static const char *sql_rebuild =
     "DELETE FROM analytics_jobs;"
     "DELETE FROM analytics_budgets;"
@@ -156,28 +162,31 @@ static const char *sql_rebuild =
     "DELETE FROM analytics_skill_supply;"
     "DELETE FROM analytics_job_weeks;"
     "INSERT INTO analytics_jobs (category_key, status, jobs)"
-    " SELECT COALESCE(category_id, 0), status, COUNT(*)"
-    " FROM freelance_job_postings GROUP BY 1, 2;"
-    "INSERT INTO analytics_budgets (category_key, jobs, total_cents)"
-    " SELECT COALESCE(category_id, 0), COUNT(*), SUM(budget_max_cents)"
-    " FROM freelance_job_postings"
-    " WHERE budget_type = 'fixed' AND budget_max_cents IS NOT NULL"
-    " GROUP BY 1;"
+    " SELECT category_key, status, SUM(n) FROM ("
+    "  SELECT COALESCE(category_id, 0) AS category_key, status,"
+    "   COUNT(*) AS n"
+    "  FROM freelance_job_postings GROUP BY status, category_id) AS g"
+    " GROUP BY 1, 2;"
     "INSERT INTO analytics_budget_values (category_key, value, jobs)"
     " SELECT COALESCE(category_id, 0), budget_max_cents, COUNT(*)"
     " FROM freelance_job_postings"
-    " WHERE budget_type = 'fixed' AND budget_max_cents IS NOT NULL"
+    " WHERE budget_type = 'fixed' AND +budget_max_cents IS NOT NULL"
     " GROUP BY 1, 2;"
-    "INSERT INTO analytics_rates (category_key, profiles, total_cents)"
-    " SELECT COALESCE(category_id, 0), COUNT(*), SUM(hourly_rate_cents)"
-    " FROM freelance_profiles WHERE hourly_rate_cents IS NOT NULL"
-    " GROUP BY 1;"
+    "INSERT INTO analytics_budgets (category_key, jobs, total_cents)"
+    " SELECT category_key, SUM(jobs), SUM(value * jobs)"
+    " FROM analytics_budget_values GROUP BY 1;"
     "INSERT INTO analytics_rate_values (category_key, value, profiles)"
     " SELECT COALESCE(category_id, 0), hourly_rate_cents, COUNT(*)"
     " FROM freelance_profiles WHERE hourly_rate_cents IS NOT NULL"
     " GROUP BY 1, 2;"
+    "INSERT INTO analytics_rates (category_key, profiles, total_cents)"
+    " SELECT category_key, SUM(profiles), SUM(value * profiles)"
+    " FROM analytics_rate_values GROUP BY 1;"
     "INSERT INTO analytics_proposals (status, proposals)"
-    " SELECT status, COUNT(*) FROM freelance_proposals GROUP BY 1;"
+    " SELECT status, SUM(n) FROM ("
+    "  SELECT status, COUNT(*) AS n FROM freelance_proposals"
+    "  GROUP BY freelancer_id, status) AS g"
+    " GROUP BY 1;"
     "INSERT INTO analytics_users (role, users)"
     " SELECT role, COUNT(*) FROM users GROUP BY 1;"
     "INSERT INTO analytics_contracts (status, contracts)"
@@ -195,9 +204,12 @@ static const char *sql_rebuild =
     /* Not analytics, but kept the same way: the job search's totals. */
     "DELETE FROM job_counts;"
     "INSERT INTO job_counts (status, category_key, level_key, jobs)"
-    " SELECT status, COALESCE(category_id, 0),"
-    "  COALESCE(experience_level, ''), COUNT(*)"
-    " FROM freelance_job_postings GROUP BY 1, 2, 3;";
+    " SELECT status, category_key, level_key, SUM(n) FROM ("
+    "  SELECT status, COALESCE(category_id, 0) AS category_key,"
+    "   COALESCE(experience_level, '') AS level_key, COUNT(*) AS n"
+    "  FROM freelance_job_postings"
+    "  GROUP BY status, category_id, experience_level) AS g"
+    " GROUP BY 1, 2, 3;";
 
 int64_t store_analytics_week_start(int64_t now)
 {

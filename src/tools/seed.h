@@ -122,6 +122,10 @@ void seed_text_expand(seed_text_t *t, const char *tmpl, const seed_words_t *w,
 /* A random entry of a list. */
 const char *seed_pick(seed_rng_t *r, const seed_wordlist_t *list);
 
+/* The largest memory map SQLite allows by default (SQLITE_MAX_MMAP_SIZE),
+ * for the load's connections to read their tables through. */
+#define SEED_MMAP_BYTES "2147418112"
+
 /* ---- indexes and triggers set aside for the load (seed_schema.c) ---- */
 
 typedef struct seed_schema seed_schema_t;
