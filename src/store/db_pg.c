@@ -21,8 +21,8 @@
 #include "obs/metrics.h"
 #include "store/db_engine.h"
 #include "store/rows.h"
+#include "store/stmt_cache.h"
 
-#define STMT_SLOTS 4096      /* cache slots per connection; a power of two */
 #define MAX_PARAMS 64        /* placeholders one statement may use */
 #define ERRMSG_LEN 512
 
@@ -60,8 +60,7 @@ struct db_stmt {
 struct db {
     const db_ops_t *ops;      /* first: see db_engine.h */
     PGconn *conn;
-    db_stmt_t *slots[STMT_SLOTS];
-    int nstmts;
+    stmt_cache_t stmts;
     unsigned next_name;       /* for the next statement's pname */
     bool broken;              /* the connection was lost: drop on release */
     bool pooled;              /* handed out by the pool */
@@ -202,17 +201,16 @@ static void stmt_free(db_stmt_t *s)
     free(s);
 }
 
+static void stmt_drop(void *s)
+{
+    stmt_free(s);
+}
+
 /* Forgets every cached statement, here and on the server. Only while none
  * of them is in use. */
-static void stmt_cache_clear(db_t *db)
+static void stmt_cache_drop_all(db_t *db)
 {
-    for (int i = 0; i < STMT_SLOTS; i++) {
-        if (db->slots[i]) {
-            stmt_free(db->slots[i]);
-            db->slots[i] = NULL;
-        }
-    }
-    db->nstmts = 0;
+    stmt_cache_clear(&db->stmts, stmt_drop);
     if (!db->broken)
         PQclear(PQexec(db->conn, "DEALLOCATE ALL"));
 }
@@ -222,7 +220,7 @@ static void pg_close(db_t *db)
     if (db == NULL)
         return;
     db->broken = true;  /* no DEALLOCATE on the way out */
-    stmt_cache_clear(db);
+    stmt_cache_drop_all(db);
     PQfinish(db->conn);
     free(db);
 }
@@ -318,8 +316,8 @@ static void pg_release(db_t *db)
         log_error("connection released inside a transaction");
         PQclear(PQexec(db->conn, "ROLLBACK"));
     }
-    if (!db->broken && db->nstmts >= STMT_SLOTS / 2)
-        stmt_cache_clear(db);
+    if (!db->broken && stmt_cache_crowded(&db->stmts))
+        stmt_cache_drop_all(db);
     if (db->broken || PQstatus(db->conn) != CONNECTION_OK) {
         pg_close(db);
         db = NULL;
@@ -354,15 +352,6 @@ static void pg_pool_stats(int *open, int *in_use)
     *open = pool.open;
     *in_use = pool.in_use;
     pthread_mutex_unlock(&pool.lock);
-}
-
-static size_t slot_of(const char *sql)
-{
-    uintptr_t h = (uintptr_t)sql;
-
-    h ^= h >> 17;
-    h *= 0x9E3779B97F4A7C15ULL;
-    return (size_t)(h >> 40) & (STMT_SLOTS - 1);
 }
 
 /* Rewrites SQLite's placeholders ('?' numbered by position, '?NNN') to
@@ -420,27 +409,21 @@ static char *placeholders_rewrite(const char *sql, int *nparams)
 
 static int pg_prepare(db_t *db, const char *sql, db_stmt_t **out)
 {
-    size_t i = slot_of(sql);
-    db_stmt_t *s;
+    db_stmt_t *s = stmt_cache_find(&db->stmts, sql);
+    int rc;
 
-    for (size_t n = 0; n < STMT_SLOTS; n++, i = (i + 1) & (STMT_SLOTS - 1)) {
-        s = db->slots[i];
-        if (s == NULL)
-            break;
-        if (s->sql == sql) {
-            pg_reset(s);
-            for (int k = 0; k < s->nparams; k++) {
-                free(s->values[k]);
-                s->values[k] = NULL;
-            }
-            *out = s;
-            return 0;
+    if (s != NULL) {
+        pg_reset(s);
+        for (int k = 0; k < s->nparams; k++) {
+            free(s->values[k]);
+            s->values[k] = NULL;
         }
+        *out = s;
+        return 0;
     }
-    if (db->nstmts >= STMT_SLOTS * 3 / 4) {
-        log_error("statement cache full", "i:slots", (int64_t)STMT_SLOTS);
-        return FH_EDB;
-    }
+    rc = stmt_cache_room(&db->stmts);
+    if (rc < 0)
+        return rc;
     s = calloc(1, sizeof(*s));
     if (s == NULL)
         return FH_ENOMEM;
@@ -455,8 +438,7 @@ static int pg_prepare(db_t *db, const char *sql, db_stmt_t **out)
     s->sql = sql;
     s->row = -1;
     snprintf(s->pname, sizeof(s->pname), "fh_%u", db->next_name++);
-    db->slots[i] = s;
-    db->nstmts++;
+    stmt_cache_add(&db->stmts, sql, s);
     *out = s;
     return 0;
 }

@@ -20,8 +20,7 @@
 #include "obs/log.h"
 #include "obs/metrics.h"
 #include "store/rows.h"
-
-#define STMT_SLOTS 4096  /* cache slots per connection; a power of two */
+#include "store/stmt_cache.h"
 
 struct db_stmt {
     const db_ops_t *ops;  /* first: see db_engine.h */
@@ -36,8 +35,7 @@ struct db_stmt {
 struct db {
     const db_ops_t *ops;  /* first: see db_engine.h */
     sqlite3 *conn;
-    db_stmt_t *slots[STMT_SLOTS];
-    int nstmts;
+    stmt_cache_t stmts;
     db_t *next_thread_db;  /* in the list of per-thread connections */
     bool writing;          /* holds write_lock: a write transaction is open */
 };
@@ -165,18 +163,19 @@ static int sq_open(const char *url, db_t **out)
     return 0;
 }
 
+static void stmt_drop(void *p)
+{
+    db_stmt_t *s = p;
+
+    sqlite3_finalize(s->st);
+    free(s);
+}
+
 /* Finalizes every cached statement; each is prepared again on its next
  * db_prepare. Only while none of them is in use. */
-static void stmt_cache_clear(db_t *db)
+static void stmt_cache_drop_all(db_t *db)
 {
-    for (int i = 0; i < STMT_SLOTS; i++) {
-        if (db->slots[i]) {
-            sqlite3_finalize(db->slots[i]->st);
-            free(db->slots[i]);
-            db->slots[i] = NULL;
-        }
-    }
-    db->nstmts = 0;
+    stmt_cache_clear(&db->stmts, stmt_drop);
 }
 
 /* Takes write_lock, waiting at most WRITE_LOCK_WAIT_MS: FH_EUNAVAILABLE
@@ -209,7 +208,7 @@ static void sq_close(db_t *db)
     if (db == NULL)
         return;
     write_lock_give(db);
-    stmt_cache_clear(db);
+    stmt_cache_drop_all(db);
     sqlite3_close_v2(db->conn);
     free(db);
 }
@@ -244,8 +243,8 @@ static void sq_release(db_t *db)
         sq_rollback(db);
     }
     atomic_fetch_sub(&pool_in_use, 1);
-    if (db->nstmts >= STMT_SLOTS / 2)
-        stmt_cache_clear(db);
+    if (stmt_cache_crowded(&db->stmts))
+        stmt_cache_drop_all(db);
 }
 
 static void sq_pool_stats(int *open, int *in_use)
@@ -286,40 +285,24 @@ static void sq_teardown(void)
     pthread_mutex_unlock(&thread_dbs_lock);
 }
 
-static size_t slot_of(const char *sql)
-{
-    uintptr_t h = (uintptr_t)sql;
-
-    h ^= h >> 17;
-    h *= 0x9E3779B97F4A7C15ULL;
-    return (size_t)(h >> 40) & (STMT_SLOTS - 1);
-}
-
 static int sq_prepare(db_t *db, const char *sql, db_stmt_t **out)
 {
-    size_t i = slot_of(sql);
-    db_stmt_t *s;
+    db_stmt_t *s = stmt_cache_find(&db->stmts, sql);
 
-    for (size_t n = 0; n < STMT_SLOTS; n++, i = (i + 1) & (STMT_SLOTS - 1)) {
-        s = db->slots[i];
-        if (s == NULL)
-            break;
-        if (s->sql == sql) {
-            sq_reset(s);
-            sqlite3_clear_bindings(s->st);
-            *out = s;
-            return 0;
-        }
+    if (s != NULL) {
+        sq_reset(s);
+        sqlite3_clear_bindings(s->st);
+        *out = s;
+        return 0;
     }
-    if (db->nstmts >= STMT_SLOTS * 3 / 4) {
-        log_error("statement cache full", "i:slots", (int64_t)STMT_SLOTS);
-        return FH_EDB;
-    }
+    int rc = stmt_cache_room(&db->stmts);
+    if (rc < 0)
+        return rc;
     s = calloc(1, sizeof(*s));
     if (s == NULL)
         return FH_ENOMEM;
-    int rc = sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT,
-                                &s->st, NULL);
+    rc = sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                            &s->st, NULL);
     if (rc != SQLITE_OK) {
         log_error("prepare failed", "s:error", sqlite3_errmsg(db->conn),
                   "s:sql", sql);
@@ -329,8 +312,7 @@ static int sq_prepare(db_t *db, const char *sql, db_stmt_t **out)
     s->ops = &db_sqlite_ops;
     s->db = db;
     s->sql = sql;
-    db->slots[i] = s;
-    db->nstmts++;
+    stmt_cache_add(&db->stmts, sql, s);
     *out = s;
     return 0;
 }
