@@ -234,14 +234,16 @@ class SearchModelTest(ApiTest):
 
 
 class KeptTotalsTest(ApiTest):
-    """Totals of searches filtered only by status, category and level come
-    from counts the job triggers keep; after every kind of job write they
-    must equal a count of the rows themselves. The response cache is off:
-    rows changed outside the API are part of the check."""
+    """Totals of searches filtered only by status, category and level, or
+    only by a skill among open jobs, come from counts that triggers keep;
+    after every kind of job write they must equal a count of the rows
+    themselves. The response cache is off: rows changed outside the API are
+    part of the check."""
 
     server_env = {"CACHE_ENABLED": "false"}
     LEVELS = [None, "entry", "intermediate", "expert"]
     STATUSES = ["open", "in_progress", "closed", "cancelled"]
+    SKILLS = ["Kept Skill X", "Kept Skill Y"]
 
     def totals_match_the_rows(self, db, cats):
         for status in self.STATUSES:
@@ -263,6 +265,16 @@ class KeptTotalsTest(ApiTest):
                     self.assertStatus(r, 200)
                     self.assertEqual(r.meta["total_items"],
                                      db.value(sql, tuple(args)), params)
+            for skill in self.SKILLS:
+                params = {"status": status, "skill": skill, "page_size": 1}
+                r = self.srv.get(query(**params))
+                self.assertStatus(r, 200)
+                self.assertEqual(r.meta["total_items"], db.value(
+                    "SELECT COUNT(*) FROM freelance_job_postings j"
+                    " WHERE j.status = ? AND EXISTS (SELECT 1 FROM job_skills"
+                    " js JOIN skills s ON s.id = js.skill_id"
+                    " WHERE js.job_id = j.id AND s.name = ?)",
+                    (status, skill)), params)
 
     def test_totals_follow_creates_patches_closes_and_deletes(self):
         srv, db = self.srv, Db(self.srv)
@@ -275,6 +287,7 @@ class KeptTotalsTest(ApiTest):
                 body["category_id"] = cats[i % 2]
             if self.LEVELS[i % 4]:
                 body["experience_level"] = self.LEVELS[i % 4]
+            body["skills"] = self.SKILLS[:i % 3]
             r = self.assertStatus(srv.post("/jobs", body, user=c), 201)
             made.append(r.data["id"])
         self.totals_match_the_rows(db, cats)
@@ -286,6 +299,11 @@ class KeptTotalsTest(ApiTest):
         self.assertStatus(srv.patch("/jobs/%d" % made[1],
                                     {"category_id": None,
                                      "experience_level": None}, user=c), 200)
+        self.assertStatus(srv.patch("/jobs/%d" % made[6],
+                                    {"skills": [self.SKILLS[1]]}, user=c),
+                          200)
+        self.assertStatus(srv.patch("/jobs/%d" % made[7],
+                                    {"skills": []}, user=c), 200)
         self.totals_match_the_rows(db, cats)
         self.assertStatus(srv.post("/jobs/%d/close" % made[2], user=c), 200)
         f = srv.freelancer()
@@ -297,6 +315,8 @@ class KeptTotalsTest(ApiTest):
         db.run("UPDATE freelance_job_postings SET status = 'cancelled'"
                " WHERE id = ?", (made[4],))
         db.run("DELETE FROM freelance_job_postings WHERE id = ?", (made[5],))
+        db.run("DELETE FROM job_skills WHERE job_id = ?", (made[8],))
+        db.run("DELETE FROM freelance_job_postings WHERE id = ?", (made[10],))
         self.totals_match_the_rows(db, cats)
 
 
