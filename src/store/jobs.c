@@ -796,7 +796,7 @@ static bool variant_is_index_ordered(unsigned flags, int sort)
     if (sort == JOB_SORT_NEWEST)
         return !(flags & (F_TEXT | F_SKILL | F_BUDGET));
     if (sort == JOB_SORT_BUDGET_ASC || sort == JOB_SORT_BUDGET_DESC)
-        return !(flags & ~(unsigned)F_BUDGET);
+        return !(flags & ~(unsigned)(F_BUDGET | F_CATEGORY));
     return false;
 }
 
@@ -1069,8 +1069,17 @@ int store_jobs_hot_queries(enum db_engine engine, int index, const char **name,
                            const char **sql)
 {
     int e = engine == DB_POSTGRES ? DB_POSTGRES : DB_SQLITE;
-    static const unsigned hot[] = {0, F_CATEGORY, F_CATEGORY | F_LEVEL,
-                                   F_LEVEL};
+    static const struct {
+        unsigned flags;
+        int sort;
+    } hot[] = {
+        {0, JOB_SORT_NEWEST},
+        {F_CATEGORY, JOB_SORT_NEWEST},
+        {F_CATEGORY | F_LEVEL, JOB_SORT_NEWEST},
+        {F_LEVEL, JOB_SORT_NEWEST},
+        {F_BUDGET, JOB_SORT_BUDGET_DESC},
+        {F_CATEGORY | F_BUDGET, JOB_SORT_BUDGET_DESC},
+    };
     const int nhot = (int)(sizeof(hot) / sizeof(hot[0]));
     int rc = search_ready();
 
@@ -1082,11 +1091,11 @@ int store_jobs_hot_queries(enum db_engine engine, int index, const char **name,
         *name = "job_get";
         *sql = e == DB_POSTGRES ? sql_job_get_pg : sql_job_get;
     } else if (index % 2 == 0) {
-        *name = search_names[hot[index / 2]][JOB_SORT_NEWEST];
-        *sql = search_sql[e][hot[index / 2]][JOB_SORT_NEWEST];
+        *name = search_names[hot[index / 2].flags][hot[index / 2].sort];
+        *sql = search_sql[e][hot[index / 2].flags][hot[index / 2].sort];
     } else {
-        *name = count_names[hot[index / 2]];
-        *sql = count_sql[e][hot[index / 2]];
+        *name = count_names[hot[index / 2].flags];
+        *sql = count_sql[e][hot[index / 2].flags];
     }
     return 0;
 }

@@ -67,6 +67,11 @@ class QueryPlanTest(ApiTest):
             "jobs_search+category:newest": "jobs_status_category_posted",
             "jobs_search+category+level:newest": "jobs_status_category_level_posted",
             "jobs_search+level:newest": "jobs_status_level_posted",
+            "jobs_search+budget:budget_desc": "jobs_status_budget",
+            "jobs_search+category+budget:budget_desc":
+                "jobs_status_category_budget",
+            "jobs_count+budget": "jobs_status_budget",
+            "jobs_count+category+budget": "jobs_status_category_budget",
             "freelancers_search_page": "profiles_available_rating",
             "contracts_by_freelancer_page_status": "contracts_freelancer",
             "proposals_by_freelancer_page": "proposals_freelancer",
