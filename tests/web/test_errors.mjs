@@ -58,14 +58,39 @@ test('an ended session sends the person back to sign in, in words', async () => 
   const stored = await page.evaluate(() =>
     JSON.parse(sessionStorage.getItem('freelance-hub.session')).token);
   await srv.ok('POST', '/auth/logout', {token: stored});
+  // signIn() waited for the dashboard it opened to finish drawing (the
+  // view is aria-busy until then): none of its requests is left to meet
+  // the 401 on the old page, end the session there and send the reload
+  // below to a signed-out view.
   await go(page, '/dashboard');
-  // The dashboard's requests meet the 401 first; on a loaded machine the
-  // page can take longer than the default wait to show what it means.
-  await page.getByText('Your session has ended. Please sign in again.')
-    .waitFor({timeout: 45000});
+  await page.getByText('Your session has ended. Please sign in again.').waitFor();
   await page.getByRole('link', {name: 'Sign in again'}).waitFor();
   // The navigation no longer claims a signed-in person.
   assert.equal(await page.getByRole('button', {name: 'Sign out'}).count(), 0);
+});
+
+test('a view is busy until it has drawn what it asked for', async () => {
+  // Screen readers wait on aria-busy, and so does settle(): a view still
+  // waiting for the API must say so, and stop saying so once drawn.
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await page.route('**/api/v1/freelance/analytics/marketplace', async (route) => {
+    await held;
+    await route.continue();
+  });
+  try {
+    await page.goto(page.base + '/marketplace');
+    await page.waitForFunction(() =>
+      document.getElementById('main').getAttribute('aria-busy') === 'true');
+    assert.equal(await page.getByRole('heading', {name: 'Marketplace'}).count(), 0);
+    release();
+    await page.getByRole('heading', {name: 'Marketplace'}).waitFor();
+    await page.waitForFunction(() =>
+      !document.getElementById('main').hasAttribute('aria-busy'));
+  } finally {
+    release();
+    await page.unroute('**/api/v1/freelance/analytics/marketplace');
+  }
 });
 
 test('text from the API is shown as text, never run', async () => {

@@ -85,16 +85,9 @@ function renderNav() {
   fill(nav, h('ul', {}, links.map((l) => h('li', {}, l))));
 }
 
-async function render({focus = false} = {}) {
-  const seq = ++renderSeq;
-  const {name, params} = routeOf(location.pathname);
-  shown = location.pathname + location.search;
-  renderNav();
-  if (current && current.name === name && current.module.update &&
-      current.module.update(main, params) !== false)
-    return;
-  if (current && current.cleanup) current.cleanup();
-  current = null;
+// Loads the view's module and draws it into main; current is set once it
+// is drawn, unless a newer render (seq) took over meanwhile.
+async function show(seq, name, params) {
   let module;
   try {
     module = await import(`./pages/${name}.js`);
@@ -109,6 +102,27 @@ async function render({focus = false} = {}) {
   const cleanup = await module.render(main, params);
   if (seq !== renderSeq) return;
   current = {name, module, cleanup};
+}
+
+async function render({focus = false} = {}) {
+  const seq = ++renderSeq;
+  const {name, params} = routeOf(location.pathname);
+  shown = location.pathname + location.search;
+  renderNav();
+  if (current && current.name === name && current.module.update &&
+      current.module.update(main, params) !== false)
+    return;
+  if (current && current.cleanup) current.cleanup();
+  current = null;
+  // The view is busy until its first render has all it asked for: screen
+  // readers wait for it, and nothing takes a half-drawn view as done.
+  main.setAttribute('aria-busy', 'true');
+  try {
+    await show(seq, name, params);
+  } finally {
+    if (seq === renderSeq) main.removeAttribute('aria-busy');
+  }
+  if (seq !== renderSeq || !current) return;
   if (focus) {
     const heading = main.querySelector('h1');
     if (heading) {
