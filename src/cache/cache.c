@@ -7,6 +7,7 @@
 #include <xxhash.h>
 
 #include "common/err.h"
+#include "common/util.h"
 
 const char *const cache_category_names[CACHE_NCATS] = {
     "profile", "jobs", "analytics", "marketplace", "default"};
@@ -62,21 +63,6 @@ static int64_t now_ms(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* A deadline ms from now on the monotonic clock, for timed waits. */
-static struct timespec deadline_in(int ms)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    return ts;
 }
 
 static int cond_init_monotonic(pthread_cond_t *cond)
@@ -299,7 +285,7 @@ static cache_flight_t *flight_start(shard_t *s, const cache_probe_t *p)
  * returns with s->lock held. */
 static void flight_wait(cache_t *c, shard_t *s, cache_flight_t *f)
 {
-    struct timespec until = deadline_in(c->flight_wait_ms);
+    struct timespec until = fh_deadline_in(CLOCK_MONOTONIC, c->flight_wait_ms);
 
     f->waiters++;
     s->flight_waits++;
@@ -545,7 +531,8 @@ static void *reaper_main(void *arg)
 
     pthread_mutex_lock(&c->reap_lock);
     while (!c->stopping) {
-        struct timespec until = deadline_in(c->reap_interval_ms);
+        struct timespec until = fh_deadline_in(CLOCK_MONOTONIC,
+                                                c->reap_interval_ms);
         pthread_cond_timedwait(&c->reap_cond, &c->reap_lock, &until);
         if (c->stopping)
             break;

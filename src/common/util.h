@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define FH_TIME_BUF 32  /* "2025-03-02T10:15:04Z" plus room */
 
@@ -14,6 +15,11 @@ int64_t fh_now(void);
 
 /* Milliseconds from a monotonic clock, for durations. */
 double fh_mono_ms(void);
+
+/* The moment ms milliseconds from now on clock, as the timed waits of
+ * pthreads take it: CLOCK_MONOTONIC for a condition variable set to that
+ * clock, CLOCK_REALTIME for pthread_mutex_timedlock. */
+struct timespec fh_deadline_in(clockid_t clock, int64_t ms);
 
 /* Writes epoch seconds as "YYYY-MM-DDTHH:MM:SSZ" into buf. */
 void fh_time_format(int64_t epoch, char buf[FH_TIME_BUF]);

@@ -192,18 +192,16 @@ static int pg_open(const char *url, db_t **out)
     return 0;
 }
 
-static void stmt_free(db_stmt_t *s)
+/* Frees one cached statement (a db_stmt_t), for stmt_cache_clear(). */
+static void stmt_drop(void *p)
 {
+    db_stmt_t *s = p;
+
     PQclear(s->res);
     for (int i = 0; i < s->nparams; i++)
         free(s->values[i]);
     free(s->text);
     free(s);
-}
-
-static void stmt_drop(void *s)
-{
-    stmt_free(s);
 }
 
 /* Forgets every cached statement, here and on the server. Only while none
@@ -261,15 +259,10 @@ static int pool_take(const struct timespec *deadline, db_t **out)
 static int pg_acquire(db_t **out)
 {
     double t0 = fh_mono_ms();
-    struct timespec deadline;
+    struct timespec deadline =
+        fh_deadline_in(CLOCK_MONOTONIC, fh_config.db_pool_timeout_ms);
     db_t *db;
     int rc;
-
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    int64_t ns = deadline.tv_nsec + (int64_t)fh_config.db_pool_timeout_ms *
-                                        1000000;
-    deadline.tv_sec += (time_t)(ns / 1000000000);
-    deadline.tv_nsec = (long)(ns % 1000000000);
 
     pthread_mutex_lock(&pool.lock);
     bool waited = pool.idle == NULL && pool.open >= pool.size;

@@ -172,6 +172,7 @@ static int sq_open(const char *url, db_t **out)
     return 0;
 }
 
+/* Frees one cached statement (a db_stmt_t), for stmt_cache_clear(). */
 static void stmt_drop(void *p)
 {
     db_stmt_t *s = p;
@@ -191,15 +192,8 @@ static void stmt_cache_drop_all(db_t *db)
  * after that, as a busy database gives. */
 static int write_lock_take(void)
 {
-    struct timespec until;
+    struct timespec until = fh_deadline_in(CLOCK_REALTIME, WRITE_LOCK_WAIT_MS);
 
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += WRITE_LOCK_WAIT_MS / 1000;
-    until.tv_nsec += (long)(WRITE_LOCK_WAIT_MS % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
     return pthread_mutex_timedlock(&write_lock, &until) == 0
                ? 0 : FH_EUNAVAILABLE;
 }

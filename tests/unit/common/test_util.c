@@ -82,6 +82,28 @@ static void utf8_validation(void **state)
     assert_int_equal(fh_utf8_len("caf\xc3\xa9"), 4);
 }
 
+/* A deadline lies ms after the clock's now, its nanoseconds in range
+ * whatever the carry. */
+static void deadlines_carry_into_seconds(void **state)
+{
+    static const int64_t waits[] = {0, 1, 999, 1000, 1999, 2500, 60000};
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(waits) / sizeof(waits[0]); i++) {
+        struct timespec before, after, d;
+        clock_gettime(CLOCK_MONOTONIC, &before);
+        d = fh_deadline_in(CLOCK_MONOTONIC, waits[i]);
+        clock_gettime(CLOCK_MONOTONIC, &after);
+        int64_t dn = (int64_t)d.tv_sec * 1000000000 + d.tv_nsec;
+        int64_t lo = (int64_t)before.tv_sec * 1000000000 + before.tv_nsec +
+                     waits[i] * 1000000;
+        int64_t hi = (int64_t)after.tv_sec * 1000000000 + after.tv_nsec +
+                     waits[i] * 1000000;
+        assert_true(d.tv_nsec >= 0 && d.tv_nsec < 1000000000L);
+        assert_true(dn >= lo && dn <= hi);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -90,6 +112,7 @@ int main(void)
         cmocka_unit_test(bad_times_are_refused),
         cmocka_unit_test(integers_parse_whole_or_not_at_all),
         cmocka_unit_test(utf8_validation),
+        cmocka_unit_test(deadlines_carry_into_seconds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
