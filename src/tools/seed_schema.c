@@ -139,9 +139,10 @@ static bool schema_wanted(const seed_schema_item_t *it, bool triggers,
  * sort of a linked list spread over all that memory, a cache miss at
  * every step. Runs of about 2 MiB sort within the processor's caches and
  * then merge in a stream; an index over 5 million rows built that way
- * took 4.4 s instead of 11.8. The cache is put back after each index.
- * Temporary files must be allowed (temp_store not MEMORY): with them
- * kept in memory, the sorter makes a single run whatever the cache. */
+ * took 4.4 s instead of 11.8. The cache is that small only while indexes
+ * are built, and put back after them. Temporary files must be allowed
+ * (temp_store not MEMORY): with them kept in memory, the sorter makes a
+ * single run whatever the cache. */
 #define SEED_SORT_RUN_KIB 2048
 
 static const char *sql_cache_get = "PRAGMA main.cache_size";
@@ -156,54 +157,50 @@ static int cache_size_set(sqlite3 *conn, int64_t size)
     return 0;
 }
 
-/* Builds one index with short sorter runs. */
-static int index_build(sqlite3 *conn, const seed_schema_item_t *it)
+/* Sets the cache for short sorter runs; *saved gets the one to put back. */
+static int sort_runs_short(sqlite3 *conn, int64_t *saved)
 {
     sqlite3_stmt *st;
-    int64_t cache = 0;
     int rc;
 
     if (sqlite3_prepare_v2(conn, sql_cache_get, -1, &st, NULL) != SQLITE_OK)
         return schema_fail(conn, "cannot read the cache size");
-    if (sqlite3_step(st) == SQLITE_ROW)
-        cache = sqlite3_column_int64(st, 0);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *saved = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    rc = cache_size_set(conn, -SEED_SORT_RUN_KIB);
-    if (rc == 0 && sqlite3_exec(conn, it->sql, NULL, NULL, NULL) != SQLITE_OK) {
-        fprintf(stderr, "seed: cannot rebuild %s: %s\n", it->name,
-                sqlite3_errmsg(conn));
-        rc = FH_EDB;
-    }
-    if (cache != 0 && cache_size_set(conn, cache) < 0 && rc == 0)
-        rc = FH_EDB;
-    return rc;
+    if (rc != SQLITE_ROW)
+        return schema_fail(conn, "cannot read the cache size");
+    return cache_size_set(conn, -SEED_SORT_RUN_KIB);
 }
 
 int seed_schema_restore(sqlite3 *conn, seed_schema_t *s, bool triggers,
                         const char *table, void (*done)(double share))
 {
+    int64_t cache = 0;
     int total = 0, n = 0;
+    int rc = triggers ? 0 : sort_runs_short(conn, &cache);
+    bool shrunk = !triggers && rc == 0;
 
     for (int i = 0; s != NULL && i < s->n; i++)
         total += schema_wanted(&s->items[i], triggers, table);
-    for (int i = 0; s != NULL && i < s->n; i++) {
+    for (int i = 0; rc == 0 && s != NULL && i < s->n; i++) {
         seed_schema_item_t *it = &s->items[i];
         if (!schema_wanted(it, triggers, table))
             continue;
-        if (!it->is_trigger) {
-            if (index_build(conn, it) < 0)
-                return FH_EDB;
-        } else if (sqlite3_exec(conn, it->sql, NULL, NULL, NULL) !=
-                   SQLITE_OK) {
+        if (sqlite3_exec(conn, it->sql, NULL, NULL, NULL) != SQLITE_OK) {
             fprintf(stderr, "seed: cannot rebuild %s: %s\n", it->name,
                     sqlite3_errmsg(conn));
-            return FH_EDB;
+            rc = FH_EDB;
+            break;
         }
         it->restored = true;
         if (done != NULL)
             done((double)++n / (double)total);
     }
-    return 0;
+    if (shrunk && cache_size_set(conn, cache) < 0 && rc == 0)
+        rc = FH_EDB;
+    return rc;
 }
 
 void seed_schema_free(seed_schema_t *s)
