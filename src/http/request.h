@@ -47,9 +47,12 @@ struct http_req {
     enum user_role role;
     const char *token;          /* the bearer token sent, or NULL */
 
-    db_t *db;                   /* acquired on first use by api_db() */
+    db_t *db;                   /* acquired on first use by api_db(),
+                                   released as soon as the reply is built */
     db_t *read_db;              /* the thread's replica connection when
                                    api_db() chose it; never released */
+    const char *db_used;        /* "primary", "replica" or NULL, for the
+                                   access log once db is released */
 
     /* The reply. */
     int status;                 /* 0 until a reply is set */

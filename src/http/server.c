@@ -135,8 +135,7 @@ static void req_free(http_req_t *req)
     if (req == NULL)
         return;
     http_cache_done(req);
-    if (req->db)
-        db_release(req->db);
+    db_release(req->db);
     json_decref(req->json);
     free(req->body);
     free(req->reply_body);
@@ -145,6 +144,20 @@ static void req_free(http_req_t *req)
         free(req->headers[i].value);
     }
     free(req);
+}
+
+/* Gives the database connection back once the reply is built. The reply
+ * may take a while to reach a slow client, and one worker thread answers
+ * many connections: holding a pooled connection until the send completes
+ * would let one thread hold several and leave others waiting. */
+static void req_release_db(http_req_t *req)
+{
+    if (req->db == NULL)
+        return;
+    req->db_used = req->read_db ? "replica" : "primary";
+    db_release(req->db);
+    req->db = NULL;
+    req->read_db = NULL;
 }
 
 /* The route's index for metrics: API routes first, then root routes, then
@@ -292,6 +305,8 @@ static void dispatch(http_req_t *req)
     /* A refused request costs the session lookup and nothing more; one
      * with a bad token is charged to its address. */
     int who = http_identity_resolve(req);
+    if (who < 0 && who != FH_EUNAUTHORIZED)
+        return;  /* the server's own failure (503): nobody is charged */
     if (rl_guard_request(req) < 0 || who < 0)
         return;
     if (http_cache_lookup(req))
@@ -471,6 +486,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn,
     } else if (!req->queued) {
         if (req->status == 0)
             dispatch(req);
+        req_release_db(req);
         ok = send_reply(req);
     }
     log_context_clear();
@@ -496,7 +512,7 @@ static void on_request_completed(void *cls, struct MHD_Connection *conn,
               "i:status", (int64_t)req->status, "f:dur_ms", dur,
               "i:bytes", (int64_t)req->reply_len,
               "s:cache", http_cache_result(req),
-              "s:db", req->read_db ? "replica" : req->db ? "primary" : "none",
+              "s:db", req->db_used ? req->db_used : "none",
               "s:client", req->client,
               "i:user_id", req->user_id,
               "b:completed", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK,
