@@ -22,15 +22,6 @@
 #include "store/rows.h"
 #include "store/stmt_cache.h"
 
-/* Each connection reads the database through a memory map of up to this
- * many bytes (SQLite's largest by default): a page is then a pointer into
- * the operating system's page cache instead of a read() copied into the
- * connection's own cache. A search that visits tens of thousands of jobs
- * of a 3 GB database took half the time with the map over the whole file
- * as with 256 MB of it. The map is address space, not memory: the pages
- * are the page cache's, shared by every connection and process. */
-#define SQ_MMAP_BYTES "2147418112"
-
 struct db_stmt {
     const db_ops_t *ops;  /* first: see db_engine.h */
     sqlite3_stmt *st;
@@ -163,7 +154,7 @@ static int sq_open(const char *url, db_t **out)
                  "PRAGMA foreign_keys=ON;"
                  "PRAGMA temp_store=MEMORY;"
                  "PRAGMA cache_size=-32768;"
-                 "PRAGMA mmap_size=" SQ_MMAP_BYTES ";");
+                 "PRAGMA mmap_size=" DB_SQLITE_MMAP_BYTES ";");
     if (rc < 0) {
         sq_close(db);
         return rc;

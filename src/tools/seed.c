@@ -44,7 +44,7 @@ static const char *sql_attach = "ATTACH ? AS seed_scratch";
  * memory map instead of a read() per page (a third of the copy's system
  * time). */
 static const char *sql_scratch_mmap =
-    "PRAGMA seed_scratch.mmap_size=" SEED_MMAP_BYTES;
+    "PRAGMA seed_scratch.mmap_size=" DB_SQLITE_MMAP_BYTES;
 static const char *sql_detach = "DETACH seed_scratch";
 /* Moves the proposals from the writer's scratch database. Both tables come
  * from the same migrations, this one is empty and has no triggers while
@@ -301,7 +301,7 @@ static int settings_for_load(sqlite3 *conn, int64_t jobs)
              (long long)cache_kib(jobs, SEED_MAIN_CACHE_KIB_PER_JOB));
     if (rc == 0)
         rc = exec(conn, "PRAGMA synchronous=OFF;"
-                        "PRAGMA mmap_size=" SEED_MMAP_BYTES ";"
+                        "PRAGMA mmap_size=" DB_SQLITE_MMAP_BYTES ";"
                         "PRAGMA foreign_keys=OFF;"
                         "PRAGMA ignore_check_constraints=ON;");
     return rc == 0 ? exec(conn, sql) : rc;

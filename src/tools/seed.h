@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/db.h"
+
 /* ---- random source: xoshiro256** seeded through splitmix64 ---- */
 
 typedef struct seed_rng {
@@ -121,10 +123,6 @@ void seed_text_expand(seed_text_t *t, const char *tmpl, const seed_words_t *w,
 
 /* A random entry of a list. */
 const char *seed_pick(seed_rng_t *r, const seed_wordlist_t *list);
-
-/* The largest memory map SQLite allows by default (SQLITE_MAX_MMAP_SIZE),
- * for the load's connections to read their tables through. */
-#define SEED_MMAP_BYTES "2147418112"
 
 /* ---- indexes and triggers set aside for the load (seed_schema.c) ---- */
 

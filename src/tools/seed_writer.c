@@ -187,7 +187,7 @@ static int open_scratch(seed_writer_t *w, int64_t cache_kib)
              (long long)cache_kib);
     rc = writer_exec(w, "PRAGMA journal_mode=OFF;"
                         "PRAGMA synchronous=OFF;"
-                        "PRAGMA mmap_size=" SEED_MMAP_BYTES ";"
+                        "PRAGMA mmap_size=" DB_SQLITE_MMAP_BYTES ";"
                         "PRAGMA foreign_keys=OFF;"
                         "PRAGMA ignore_check_constraints=ON;");
     if (rc == 0)
