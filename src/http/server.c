@@ -135,7 +135,6 @@ static void req_free(http_req_t *req)
     if (req == NULL)
         return;
     http_cache_done(req);
-    db_release(req->db);
     json_decref(req->json);
     free(req->body);
     free(req->reply_body);
